@@ -1,0 +1,88 @@
+"""Registry of governance rules, by family and name.
+
+``make_rule("sanctions", "peer", values)`` builds a rule from a flat mapping of model
+parameters, taking only those the rule declares; a misspelt family or rule name fails with
+the list of valid ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sim.governance.access import AccessRule, InvitedAccess, OpenAccess, RegisteredAccess
+from sim.governance.base import GovernanceRule, StepContext
+from sim.governance.response import RandomResponse, ResponseRule
+from sim.governance.rewards import NoRewards, Recognition, RewardRule
+from sim.governance.sanctions import (
+    AdminSanctions,
+    NoSanctions,
+    PeerSanctions,
+    SanctionOutcome,
+    SanctionRule,
+)
+from sim.spec import Param, ParameterError, did_you_mean
+
+#: family -> rule name -> class; the first rule of each family is its default.
+REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {
+    family: {cls.name: cls for cls in classes}
+    for family, classes in {
+        "access": (OpenAccess, RegisteredAccess, InvitedAccess),
+        "sanctions": (NoSanctions, PeerSanctions, AdminSanctions),
+        "rewards": (NoRewards, Recognition),
+        "response": (RandomResponse,),
+    }.items()
+}
+
+
+def all_rules() -> list[type[GovernanceRule]]:
+    """Every registered rule class."""
+    return [cls for rules in REGISTRY.values() for cls in rules.values()]
+
+
+def rule_class(family: str, name: str) -> type[GovernanceRule]:
+    """The rule class registered as `name` in `family`, or a `ParameterError`."""
+    if family not in REGISTRY:
+        raise ParameterError(
+            f"unknown governance family {family!r}{did_you_mean(family, REGISTRY)}; "
+            f"valid families are: {', '.join(REGISTRY)}"
+        )
+    rules = REGISTRY[family]
+    if name not in rules:
+        raise ParameterError(
+            f"{family}={name!r} is not a known rule{did_you_mean(str(name), rules)}; "
+            f"valid {family} rules are: {', '.join(rules)}"
+        )
+    return rules[name]
+
+
+def family_params(family: str) -> dict[str, Param]:
+    """Union of the parameters declared by the rules of `family` (shared ones declared once)."""
+    out: dict[str, Param] = {}
+    for cls in REGISTRY[family].values():
+        for p in cls.params:
+            if out.setdefault(p.name, p) != p:
+                raise TypeError(f"{family} rules declare {p.name!r} differently")
+    return out
+
+
+def make_rule(family: str, name: str, values: Mapping[str, Any]) -> GovernanceRule:
+    """Build rule `name` of `family`, taking its declared parameters from `values`."""
+    cls = rule_class(family, name)
+    return cls(**{p.name: values[p.name] for p in cls.params if p.name in values})
+
+
+__all__ = [
+    "REGISTRY",
+    "AccessRule",
+    "GovernanceRule",
+    "ResponseRule",
+    "RewardRule",
+    "SanctionOutcome",
+    "SanctionRule",
+    "StepContext",
+    "all_rules",
+    "family_params",
+    "make_rule",
+    "rule_class",
+]

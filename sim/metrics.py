@@ -1,0 +1,49 @@
+"""Outcome measures over the citizens' arrays (pure functions, exact, O(n) or O(n log n))."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def share(mask: np.ndarray, within: np.ndarray | None = None) -> float:
+    """Share of True in `mask` (optionally among `within`); 0.0 for an empty base."""
+    if within is None:
+        return float(np.count_nonzero(mask)) / mask.shape[0] if mask.shape[0] else 0.0
+    base = np.count_nonzero(within)
+    return float(np.count_nonzero(mask & within)) / base if base else 0.0
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal, (n-1)/n = one holds all).
+
+    Uses the sorted-rank formula G = sum((2i - n - 1) x_i) / (n sum x) with i = 1..n.
+    """
+    n = values.shape[0]
+    total = float(values.sum())
+    if n == 0 or total <= 0.0:
+        return 0.0
+    x = np.sort(values)
+    ranks = np.arange(1 - n, n, 2, dtype=np.float64)  # 2i - n - 1 for i = 1..n
+    return float(np.dot(ranks, x)) / (n * total)
+
+
+def top_share(values: np.ndarray, fraction: float = 0.01) -> float:
+    """Share of the total held by the top `fraction` of holders (at least one holder)."""
+    n = values.shape[0]
+    total = float(values.sum())
+    if n == 0 or total <= 0.0:
+        return 0.0
+    k = max(1, int(np.ceil(fraction * n)))
+    top = np.partition(values, n - k)[n - k :]
+    return float(top.sum()) / total
+
+
+def group_gap(active: np.ndarray, group: np.ndarray, groups: int) -> float:
+    """Largest minus smallest participation rate across socio-economic groups."""
+    counts = np.bincount(group, minlength=groups)
+    hits = np.bincount(group, weights=active, minlength=groups)
+    present = counts > 0
+    if present.sum() < 2:
+        return 0.0
+    rates = hits[present] / counts[present]
+    return float(rates.max() - rates.min())

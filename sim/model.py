@@ -1,0 +1,191 @@
+"""`CoProductionModel`: citizens, firms and an administration co-producing a public service.
+
+One step (simultaneous updating, so agent order is irrelevant):
+
+1. beliefs move toward last step's neighbour and visible contributions;
+2. citizens choose to use the service (quality received vs their outside option);
+3. citizens choose contributions (type schedule x trust + incentives, then sanctions);
+4. the access rule admits contributors (eligibility, registration, capacity);
+5. the sanction rule detects and fines offenders (graduated);
+6. the response rule acts on a share of (possibly delayed) input; contributors learn;
+7. rewards are paid, firms enter or exit, quality depreciates and is replenished;
+8. payoffs, trust and outcomes are computed and collected.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import mesa
+import numpy as np
+
+from sim import behaviour
+from sim.agents import Administration, Citizen, Firm, Firms
+from sim.governance import REGISTRY, StepContext, make_rule
+from sim.metrics import gini, group_gap, share, top_share
+from sim.network import build_network, neighbour_mean
+from sim.parameters import MODEL_PARAMS, resolve_model_params
+from sim.population import draw_citizens
+from sim.service import coproduced_input, next_quality, online_share_of, quality_per_user
+
+#: Model reporter names, in the order the DataCollector records them.
+REPORTERS: tuple[str, ...] = (
+    "participation", "mean_contribution", "quality", "quality_growth", "free_rider_share",
+    "trust", "inclusiveness_gap", "contribution_gini", "top1_share", "admin_cost",
+    "active_firms", "welfare",
+)
+EPS = behaviour.PARTICIPATION_EPS
+
+
+class CoProductionModel(mesa.Model):
+    """Agent-based model of the collective co-production of a public service.
+
+    Every keyword parameter is declared in `sim.parameters.MODEL_PARAMS` (default, range,
+    source); unknown names and out-of-range values raise `sim.spec.ParameterError`.
+    """
+
+    def __init__(self, *, rng=None, **params):
+        """Build the population, network, rules and service from keyword parameters.
+
+        Args:
+            rng: Seed (int) or numpy Generator; same seed and parameters, same results.
+            **params: Model parameters (see `sim.parameters.MODEL_PARAMS`).
+        """
+        super().__init__(rng=rng)
+        self.p = p = resolve_model_params(params)
+        self.rules = {family: make_rule(family, p[family], p) for family in REGISTRY}
+        self.citizens = draw_citizens(p, self.rng)
+        n = self.citizens.n
+        self.adjacency = build_network(
+            p["network"], n, self.rng, degree=p["degree"], rewire=p["rewire"],
+            group_size=p["group_size"],
+        )
+        self.degree = np.diff(self.adjacency.indptr)
+        for rule in self.rules.values():
+            rule.setup(self.citizens, self.rng)
+        self.firms = Firms(p["firms"], p["firm_cost"], self.rng)
+        self.citizen_agents = [Citizen(self, i) for i in range(n)]
+        self.firm_agents = [Firm(self, j) for j in range(p["firms"])]
+        self.administration = Administration(self, p["production"])
+        self.share_online = online_share_of(p["channel"], p["online_share"])
+        self.quality = p["initial_quality"]
+        self.quality_per_user = quality_per_user(self.quality, n, self.share_online, p)
+        for name in REPORTERS:
+            if not hasattr(self, name):
+                setattr(self, name, 0.0)
+        self.datacollector = mesa.DataCollector(model_reporters={r: r for r in REPORTERS})
+
+    def step(self) -> None:
+        """Advance the whole population by one step and collect the outcomes."""
+        c, p, rules = self.citizens, self.p, self.rules
+        prev = c.contribution
+        visible = float(prev.mean())
+        ctx = StepContext(c, neighbour_mean(self.adjacency, prev, self.degree, visible), None)
+        if getattr(rules["sanctions"], "needs_neighbour_active", False):
+            active = (prev > EPS).astype(np.float64)
+            ctx.neighbour_active = neighbour_mean(self.adjacency, active, self.degree, 0.0)
+        behaviour.update_beliefs(c.belief, ctx.neighbour_mean, visible, p)
+        np.greater_equal(self.quality_per_user, c.outside, out=c.uses)
+        c.eligible = rules["access"].eligible(c)
+
+        contribution, willing, norm = self._decide(ctx)
+        offenders = c.uses & c.eligible & (contribution < norm)
+        sanction = rules["sanctions"].apply(ctx, offenders, self.rng)
+        coproduced, handled = self._respond(contribution)
+        reward_paid, reward_cost = rules["rewards"].apply(contribution)
+        complements = self._firms_step(np.count_nonzero(c.uses))
+
+        new_quality = next_quality(
+            self.quality, p["depreciation"], self.administration.production, coproduced, complements
+        )
+        self.quality_growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
+        self.quality = new_quality
+        self.quality_per_user = quality_per_user(
+            new_quality, np.count_nonzero(c.uses), self.share_online, p
+        )
+        behaviour.update_trust_quality(c.trust, self.quality_growth, p["trust_quality_weight"])
+
+        active = contribution > EPS
+        payoff = c.payoff
+        np.multiply(c.uses, self.quality_per_user, out=payoff)
+        payoff -= c.cost * contribution
+        payoff -= sanction.fines
+        payoff += reward_paid
+        n_active = np.count_nonzero(active)
+        if sanction.punisher_cost and n_active:
+            payoff[active] -= sanction.punisher_cost / n_active
+        c.contribution = contribution
+        self.administration.cost = (
+            self.administration.production + p["handling_cost"] * handled
+            + sanction.admin_cost + reward_cost
+        )
+        self._measure(active, willing)
+        self.datacollector.collect(self)
+
+    def _decide(self, ctx: StepContext):
+        """Contributions after willingness, noise, sanctions and access; also who wanted to."""
+        c, p, rules = self.citizens, self.p, self.rules
+        tau = behaviour.schedule(c.ctype, c.slope, c.level, c.belief)
+        reward = rules["rewards"].rate()
+        want = behaviour.willingness(tau, c.trust, c.cost, p["marginal_return"], reward, p)
+        behaviour.add_noise(want, p["decision_noise"], self.rng)
+        sanctions = rules["sanctions"]
+        norm = sanctions.norm(ctx)
+        if sanctions.name != "none":
+            compliance_cost = np.maximum(c.cost - p["marginal_return"] - reward, 0.0)
+            behaviour.comply(want, norm, sanctions.expected_fine(ctx), compliance_cost)
+        willing = want > EPS
+        admitted = rules["access"].admit(c, willing, self.rng)
+        want *= admitted
+        return want, willing, norm
+
+    def _respond(self, contribution: np.ndarray) -> tuple[float, float]:
+        """Act on matured input; contributors' trust learns. Returns (quality, handled)."""
+        c = self.citizens
+        response = self.rules["response"].apply(contribution, self.rng)
+        if response is None:
+            return 0.0, 0.0
+        matured, acted = response
+        behaviour.update_trust_feedback(c.trust, matured > EPS, acted, self.p["trust_learning"])
+        added = coproduced_input(matured, acted, c.skill, self.p["coproduction_efficiency"])
+        handled = float(matured[acted].sum()) / max(c.n, 1)
+        return added, handled
+
+    def _firms_step(self, users: int) -> float:
+        """Firms enter while their expected return covers their cost; returns complements.
+
+        Expected return grows with the share of citizens reachable online and with data
+        openness (Szkuta, Pizzicannella & Osimo 2014: developers build on open data and
+        users).
+        """
+        firms, p = self.firms, self.p
+        reach = self.share_online * users / max(self.citizens.n, 1)
+        np.less_equal(firms.cost, p["data_openness"] * reach, out=firms.active)
+        return p["firm_complement"] * float(np.count_nonzero(firms.active))
+
+    def _measure(self, active: np.ndarray, willing: np.ndarray) -> None:
+        """Set the outcome attributes the DataCollector reads."""
+        c = self.citizens
+        contribution = c.contribution
+        self.participation = share(active)
+        self.mean_contribution = float(contribution.mean())
+        self.free_rider_share = share(~willing, within=c.uses & c.eligible)
+        self.trust = float(c.trust.mean())
+        self.inclusiveness_gap = group_gap(active, c.group, self.p["groups"])
+        self.contribution_gini = gini(contribution)
+        self.top1_share = top_share(contribution, 0.01)
+        self.admin_cost = self.administration.cost
+        self.active_firms = int(np.count_nonzero(self.firms.active))
+        self.welfare = float(c.payoff.mean())
+
+
+def _signature() -> inspect.Signature:
+    """Explicit keyword signature built from `MODEL_PARAMS` (for batch_run and SolaraViz)."""
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params.append(inspect.Parameter("rng", kw, default=None))
+    params += [inspect.Parameter(name, kw, default=p.default) for name, p in MODEL_PARAMS.items()]
+    return inspect.Signature(params)
+
+
+CoProductionModel.__init__.__signature__ = _signature()
