@@ -49,7 +49,7 @@ def schedule(ctype: np.ndarray, slope: np.ndarray, level: np.ndarray, belief: np
     return tau
 
 
-def willingness(tau, trust, cost, marginal_return, reward, p) -> np.ndarray:
+def willingness(tau, trust, cost, marginal_return, reward, p) -> np.ndarray:  # noqa: PLR0917
     """Desired contribution before sanctions, noise and access, clipped to [0, 1].
 
     The type schedule was measured at the lab's net cost of giving (one unit costs 1 and

@@ -27,6 +27,7 @@ from sim.network import build_network, neighbour_mean
 from sim.parameters import MODEL_PARAMS, resolve_model_params
 from sim.population import draw_citizens
 from sim.service import coproduced_input, next_quality, online_share_of, quality_per_user
+from sim.spec import ParameterError
 
 #: Model reporter names, in the order the DataCollector records them.
 REPORTERS: tuple[str, ...] = (
@@ -56,10 +57,13 @@ class CoProductionModel(mesa.Model):
         self.rules = {family: make_rule(family, p[family], p) for family in REGISTRY}
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
-        self.adjacency = build_network(
-            p["network"], n, self.rng, degree=p["degree"], rewire=p["rewire"],
-            group_size=p["group_size"],
-        )
+        try:
+            self.adjacency = build_network(
+                p["network"], n, self.rng, degree=p["degree"], rewire=p["rewire"],
+                group_size=p["group_size"],
+            )
+        except ValueError as err:  # cross-field limits (degree vs citizens) live there
+            raise ParameterError(str(err)) from None
         self.degree = np.diff(self.adjacency.indptr)
         for rule in self.rules.values():
             rule.setup(self.citizens, self.rng)

@@ -44,7 +44,7 @@ class Param:
     source: str = "design choice"
     kind: type = field(init=False)
 
-    def __post_init__(self):  # noqa: D105
+    def __post_init__(self):
         kind = type(self.default)
         object.__setattr__(self, "kind", kind)
 
@@ -52,8 +52,8 @@ class Param:
         """Human description of the allowed values, used in error messages."""
         if self.choices is not None:
             return "one of: " + ", ".join(self.choices)
-        lo = "-inf" if self.low is None else f"{self.low:g}"
-        hi = "inf" if self.high is None else f"{self.high:g}"
+        lo = "-inf" if self.low is None else _number(self.low)
+        hi = "inf" if self.high is None else _number(self.high)
         what = "an integer" if self.kind is int else "a number"
         return f"{what} in [{lo}, {hi}]"
 
@@ -83,6 +83,10 @@ class Param:
         ):
             raise ParameterError(bad)
         return value
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:

@@ -56,9 +56,12 @@ class OpenAccess(AccessRule):
 
 
 class RegisteredAccess(AccessRule):
-    """Registered: contributing needs a one-off registration, completed with probability
-    equal to the citizen's digital literacy in each step it tries (a barrier that falls
-    hardest on the least skilled; Fugini & Teimourikia 2016)."""
+    """Registered: contributing needs a one-off registration.
+
+    Registration succeeds with probability equal to the citizen's digital literacy in each
+    step it tries: a barrier that falls hardest on the least skilled (Fugini & Teimourikia
+    2016).
+    """
 
     name = "registered"
 
@@ -73,8 +76,10 @@ class RegisteredAccess(AccessRule):
 
 
 class InvitedAccess(AccessRule):
-    """Invited: the administration invites a random `access_capacity` share once, at setup;
-    only invitees may contribute."""
+    """Invited: only invitees may contribute.
+
+    The administration invites a random `access_capacity` share of citizens once, at setup.
+    """
 
     name = "invited"
 

@@ -54,11 +54,11 @@ class GovernanceRule:
     def setup(self, citizens: Citizens, rng: np.random.Generator) -> None:
         """Prepare per-model state once the population exists (default: nothing)."""
 
-    def __repr__(self) -> str:  # noqa: D105
+    def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.values.items())
         return f"{type(self).__name__}({args})"
 
-    def __eq__(self, other: object) -> bool:  # noqa: D105
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.values == self.values
 
     __hash__ = None  # mutable per-model state: not hashable

@@ -95,6 +95,9 @@ class NoSanctions(SanctionRule):
 
     name = "none"
 
+    def expected_fine(self, ctx):  # noqa: D102
+        return np.zeros(ctx.citizens.n)
+
     def apply(self, ctx, offenders, rng):  # noqa: D102
         return SanctionOutcome(np.zeros(ctx.citizens.n), 0.0, 0.0)
 

@@ -1,0 +1,366 @@
+"""Reference (slow, per-agent) implementation of `sim.CoProductionModel`.
+
+This module is kept only to *check* and *benchmark* the vectorised model. It implements
+the same step semantics as `CoProductionModel.step` the idiomatic Mesa way: one
+`RefCitizen` object per citizen holding its own state as plain Python numbers, a cached
+list of neighbour agents, ``shuffle_do("step")`` in which every citizen reads its
+neighbours' previous contributions one by one and decides, then ``do("advance")`` which
+commits the contributions (simultaneous updating), and ``do("settle")`` once the service
+quality of the step is known. Per-agent random draws come from ``model.random`` (Python's
+`random`), so the random streams differ from the vectorised model's; agreement between the
+two is statistical (see ``tests/test_reference_agreement.py``).
+
+The initial population, network and governance set-up are drawn from ``model.rng`` in
+the same order as the vectorised model, so both start from an identical state.
+
+Supported governance: access ``open``, ``registered`` and ``invited`` (with the
+``access_capacity`` cap), sanctions ``none``, ``peer`` and ``admin``, rewards ``none`` and
+``recognition``, response ``random`` (with its delay, kept per citizen). Anything else
+raises `NotImplementedError` so that a new rule cannot silently go unchecked.
+
+Do not use this for experiments: it is ~100x slower than `sim.CoProductionModel`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import mesa
+import numpy as np
+
+from sim import behaviour
+from sim.agents import Firms
+from sim.governance import REGISTRY, make_rule
+from sim.metrics import gini, group_gap, share, top_share
+from sim.model import REPORTERS
+from sim.network import build_network
+from sim.parameters import resolve_model_params
+from sim.population import HUMP, draw_citizens
+from sim.service import next_quality, online_share_of, quality_per_user
+
+EPS = behaviour.PARTICIPATION_EPS
+MAX_ESCALATION = 3
+SUPPORTED = {
+    "access": ("open", "registered", "invited"),
+    "sanctions": ("none", "peer", "admin"),
+    "rewards": ("none", "recognition"),
+    "response": ("random",),
+}
+
+
+class RefCitizen(mesa.Agent):
+    """One citizen with its own state as plain Python numbers (the reference rule).
+
+    Attributes:
+        neighbours: Cached list of the citizen's neighbour agents.
+        belief: Belief about others' mean contribution.
+        trust: Trust in the administration.
+        contribution: Contribution chosen this step (committed in `advance`).
+        last_contribution: Committed contribution of the previous step (what others read).
+        offences: Number of times caught under-contributing.
+        inputs: Contributions waiting for the administration's response (oldest first).
+    """
+
+    def __init__(self, model: ReferenceModel, state: dict):
+        """Create a citizen from a mapping of its initial state (plain Python values).
+
+        Args:
+            model: The reference model.
+            state: Keys ``ctype slope level group skill cost trust belief outside invited``.
+        """
+        super().__init__(model)
+        p = model.p
+        self.ctype = state["ctype"]
+        self.hump = self.ctype == HUMP
+        self.slope = state["slope"]
+        self.level = state["level"]
+        self.group = state["group"]
+        self.skill = state["skill"]
+        self.cost = state["cost"]
+        self.trust = state["trust"]
+        self.belief = state["belief"]
+        self.outside = state["outside"]
+        self.invited = state["invited"]
+        self.registered = False
+        self.neighbours: list[RefCitizen] = []
+        self.contribution = 0.0
+        self.last_contribution = 0.0
+        self.offences = 0
+        self.uses = True
+        self.eligible = True
+        self.willing = False
+        self.admitted = False
+        self.norm = 0.0
+        self.detection = 0.0
+        self.fine = 0.0
+        self.payoff = 0.0
+        self.inputs: deque[float] = deque()
+        # Constants of the decision rule for this citizen (cost and reward never change).
+        net_cost = self.cost - (p["marginal_return"] + model.reward)
+        self.cost_factor = (
+            behaviour.LAB_NET_COST / max(net_cost, 0.1 * behaviour.LAB_NET_COST)
+        ) ** p["incentive_sensitivity"]
+        self.private_gain = max(-net_cost, 0.0)
+        self.compliance_cost = max(net_cost, 0.0)
+
+    def step(self) -> None:
+        """Read neighbours' last contributions one by one, learn, and decide (not commit)."""
+        m = self.model
+        p = m.p
+        nbrs = self.neighbours
+        if nbrs:
+            total = 0.0
+            active = 0
+            if m.needs_active:
+                for other in nbrs:
+                    x = other.last_contribution
+                    total += x
+                    if x > EPS:
+                        active += 1
+            else:
+                for other in nbrs:
+                    total += other.last_contribution
+            k = len(nbrs)
+            nmean = total / k
+            nactive = active / k if m.needs_active else 0.0
+        else:
+            nmean = m.visible
+            nactive = 0.0
+        # Beliefs move toward a mix of neighbours' and the visible mean contribution.
+        w = p["neighbour_weight"]
+        lam = p["belief_learning"]
+        b = self.belief * (1.0 - lam) + lam * (w * nmean + (1.0 - w) * m.visible)
+        self.belief = b
+        self.uses = uses = m.quality_per_user >= self.outside
+        self.eligible = eligible = self.invited
+        # Type schedule, trust, incentives, clip, noise.
+        tau = self.slope * b + self.level
+        if self.hump:
+            tau += min(b, 1.0 - b)
+        trust_factor = 1.0 + p["trust_weight"] * (self.trust - p["trust_reference"])
+        if trust_factor < 0.0:
+            trust_factor = 0.0
+        want = tau * trust_factor * self.cost_factor + self.private_gain
+        want = min(max(want, 0.0), 1.0)
+        sigma = p["decision_noise"]
+        if sigma > 0:
+            want *= 1.0 + sigma * math.sqrt(12.0) * (m.random.random() - 0.5)
+            want = min(max(want, 0.0), 1.0)
+        # Sanctions: comply when the expected graduated fine exceeds the cost of it.
+        sanctions = m.sanctions
+        if sanctions != "none":
+            if sanctions == "peer":
+                norm = nmean
+                detection = m.monitoring * nactive
+            else:
+                norm = m.threshold
+                detection = m.monitoring
+            self.norm = norm
+            self.detection = detection
+            expected = detection * m.fine * m.graduation ** min(self.offences, MAX_ESCALATION)
+            gap = norm - want
+            if gap > 0 and expected > gap * self.compliance_cost:
+                want = norm
+        self.willing = willing = want > EPS
+        # Access: who may take part (registration is tried while willing).
+        if m.access == "registered":
+            if willing and not self.registered and m.random.random() < self.skill:
+                self.registered = True
+            allowed = self.registered
+        else:
+            allowed = eligible
+        self.admitted = willing and allowed
+        self.contribution = want
+
+    def advance(self) -> None:
+        """Commit the contribution; get fined; queue input and learn from the response."""
+        m = self.model
+        c = self.contribution if self.admitted else 0.0
+        self.contribution = c
+        self.last_contribution = c
+        if self.uses:
+            m.n_uses += 1
+        if c > EPS:
+            m.n_active += 1
+        fine = 0.0
+        if m.sanctions != "none" and self.uses and self.eligible and c < self.norm:
+            if m.random.random() < self.detection:
+                fine = m.fine * m.graduation ** min(self.offences, MAX_ESCALATION)
+                self.offences += 1
+                m.total_fines += fine
+        self.fine = fine
+        inputs = self.inputs
+        inputs.append(c)
+        if len(inputs) > m.delay:
+            matured = inputs.popleft()
+            if matured > EPS:
+                acted = m.random.random() < m.responsiveness
+                self.trust += m.trust_learning * (float(acted) - self.trust)
+                if acted:
+                    m.coproduced += matured * self.skill
+                    m.handled += matured
+
+    def settle(self) -> None:
+        """Trust follows quality growth; compute this step's payoff."""
+        m = self.model
+        if m.trust_shift:
+            t = self.trust + m.trust_shift
+            self.trust = min(max(t, 0.0), 1.0)
+        c = self.contribution
+        payoff = m.quality_per_user if self.uses else 0.0
+        payoff += (m.reward - self.cost) * c - self.fine
+        if c > EPS:
+            payoff -= m.punisher_share
+        self.payoff = payoff
+
+
+class ReferenceModel(mesa.Model):
+    """Per-agent reference implementation of `sim.CoProductionModel` (slow; for checks).
+
+    Takes the same keyword parameters as `sim.CoProductionModel`; starts from the same
+    state for the same seed; then steps citizen by citizen with Python's random.
+    """
+
+    def __init__(self, *, rng=None, **params):
+        """Build the same initial state as `CoProductionModel`, then copy it into agents.
+
+        Args:
+            rng: Seed (int) or numpy Generator.
+            **params: Model parameters (see `sim.parameters.MODEL_PARAMS`).
+
+        Raises:
+            NotImplementedError: If a governance rule has no reference implementation.
+        """
+        super().__init__(rng=rng)
+        self.p = p = resolve_model_params(params)
+        for family in REGISTRY:
+            if p[family] not in SUPPORTED[family]:
+                raise NotImplementedError(f"reference model has no {family}={p[family]!r}")
+        # Same draws, same order as CoProductionModel.__init__.
+        rules = {family: make_rule(family, p[family], p) for family in REGISTRY}
+        citizens = draw_citizens(p, self.rng)
+        n = citizens.n
+        adjacency = build_network(
+            p["network"], n, self.rng, degree=p["degree"], rewire=p["rewire"],
+            group_size=p["group_size"],
+        )
+        for rule in rules.values():
+            rule.setup(citizens, self.rng)
+        firms = Firms(p["firms"], p["firm_cost"], self.rng)
+        self.firm_costs: list[float] = firms.cost.tolist()
+
+        self.n = n
+        self.access = p["access"]
+        self.capacity = rules["access"].access_capacity
+        self.sanctions = p["sanctions"]
+        self.needs_active = self.sanctions == "peer"
+        sanction_rule = rules["sanctions"]
+        self.monitoring = getattr(sanction_rule, "monitoring", 0.0)
+        self.fine = getattr(sanction_rule, "fine", 0.0)
+        self.graduation = getattr(sanction_rule, "graduation", 1.0)
+        self.threshold = getattr(sanction_rule, "sanction_threshold", 0.0)
+        self.punishment_ratio = getattr(sanction_rule, "punishment_ratio", 0.0)
+        self.monitoring_cost = getattr(sanction_rule, "monitoring_cost", 0.0)
+        self.reward = rules["rewards"].rate()
+        self.responsiveness = rules["response"].responsiveness
+        self.delay = rules["response"].response_delay
+        self.trust_learning = p["trust_learning"]
+
+        invited = (
+            rules["access"].invited.tolist() if self.access == "invited" else [True] * n
+        )
+        columns = {
+            name: getattr(citizens, name).tolist()
+            for name in ("ctype", "slope", "level", "group", "skill", "cost", "trust",
+                         "belief", "outside")
+        }
+        columns["invited"] = invited
+        names = tuple(columns)
+        self.citizen_list = [
+            RefCitizen(self, dict(zip(names, row, strict=True)))
+            for row in zip(*columns.values(), strict=True)
+        ]
+        indptr = adjacency.indptr.tolist()
+        indices = adjacency.indices.tolist()
+        agents = self.citizen_list
+        for i, agent in enumerate(agents):
+            agent.neighbours = [agents[j] for j in indices[indptr[i] : indptr[i + 1]]]
+        self.group = citizens.group.copy()
+
+        for name in REPORTERS:
+            setattr(self, name, 0.0)
+        self.share_online = online_share_of(p["channel"], p["online_share"])
+        self.quality = p["initial_quality"]
+        self.quality_per_user = quality_per_user(self.quality, n, self.share_online, p)
+        self.visible = 0.0
+        self.datacollector = mesa.DataCollector(model_reporters={r: r for r in REPORTERS})
+
+    def step(self) -> None:
+        """Advance every citizen by one step (simultaneous updating) and collect outcomes."""
+        p = self.p
+        citizens = self.agents_by_type[RefCitizen]
+        # The visible aggregate is last step's mean contribution (one number per step).
+        self.visible = self.mean_contribution
+        self.n_uses = self.n_active = 0
+        self.coproduced = self.handled = self.total_fines = 0.0
+
+        citizens.shuffle_do("step")
+        self._cap()
+        citizens.do("advance")
+
+        n = self.n
+        reach = self.share_online * self.n_uses / max(n, 1)
+        active_firms = sum(cost <= p["data_openness"] * reach for cost in self.firm_costs)
+        complements = p["firm_complement"] * active_firms
+        coproduced = p["coproduction_efficiency"] * self.coproduced / n
+        new_quality = next_quality(
+            self.quality, p["depreciation"], p["production"], coproduced, complements
+        )
+        growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
+        self.quality_growth = growth
+        self.quality = new_quality
+        self.quality_per_user = quality_per_user(new_quality, self.n_uses, self.share_online, p)
+        weight = p["trust_quality_weight"]
+        self.trust_shift = weight * min(max(growth, -1.0), 1.0) if weight and growth else 0.0
+        punisher_cost = self.punishment_ratio * self.total_fines
+        self.punisher_share = punisher_cost / self.n_active if self.n_active else 0.0
+
+        citizens.do("settle")
+
+        self._measure()
+        self.active_firms = active_firms
+        self.admin_cost = (
+            p["production"] + p["handling_cost"] * self.handled / n
+            + self.monitoring_cost * self.monitoring + self.reward * self.mean_contribution
+        )
+        self.datacollector.collect(self)
+
+    def _cap(self) -> None:
+        """Admit at most `access_capacity` of the population, chosen at random."""
+        seats = int(self.capacity * self.n)
+        if seats >= self.n:
+            return
+        admitted = [a for a in self.citizen_list if a.admitted]
+        if len(admitted) > seats:
+            keep = set(self.random.sample(admitted, seats))
+            for a in admitted:
+                a.admitted = a in keep
+
+    def _measure(self) -> None:
+        """Set the outcome attributes the DataCollector reads (same metrics as the model)."""
+        rows = np.array(
+            [(a.contribution, a.willing, a.uses, a.eligible, a.trust, a.payoff)
+             for a in self.citizen_list]
+        )
+        contribution = rows[:, 0]
+        willing, uses, eligible = rows[:, 1] > 0, rows[:, 2] > 0, rows[:, 3] > 0
+        active = contribution > EPS
+        self.participation = share(active)
+        self.mean_contribution = float(contribution.mean())
+        self.free_rider_share = share(~willing, within=uses & eligible)
+        self.trust = float(rows[:, 4].mean())
+        self.inclusiveness_gap = group_gap(active, self.group, self.p["groups"])
+        self.contribution_gini = gini(contribution)
+        self.top1_share = top_share(contribution, 0.01)
+        self.welfare = float(rows[:, 5].mean())
