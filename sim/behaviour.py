@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.population import HUMP
-
 #: Marginal per-capita return at which the type schedules were measured (Fischbacher et al.
 #: 2001 used MPCR 0.4 with a unit cost per token); incentives are measured from there.
 REFERENCE_RETURN = 0.4
@@ -35,17 +33,18 @@ LAB_NET_COST = 1.0 - REFERENCE_RETURN
 PARTICIPATION_EPS = 0.05
 
 
-def schedule(ctype: np.ndarray, slope: np.ndarray, level: np.ndarray, belief: np.ndarray):
+def schedule(slope: np.ndarray, level: np.ndarray, hump: np.ndarray, belief: np.ndarray):
     """Conditional contribution of each citizen given its belief about others.
 
     ``slope`` is non-zero only for conditional cooperators and ``level`` only for
-    unconditional contributors, so the schedule is ``slope*b + level`` plus the hump
-    ``min(b, 1-b)`` (peak 0.5 at b = 0.5) for hump-shaped contributors.
+    unconditional contributors, so the schedule is ``slope*b + level``, plus the hump
+    ``min(b, 1-b)`` (peak 0.5 at b = 0.5) for the hump-shaped citizens indexed by ``hump``
+    (an index array: types never change, so the model computes it once).
     """
     tau = slope * belief
     tau += level
-    hump = ctype == HUMP
-    tau[hump] += np.minimum(belief[hump], 1.0 - belief[hump])
+    b = belief[hump]
+    tau[hump] += np.minimum(b, 1.0 - b)
     return tau
 
 

@@ -25,7 +25,7 @@ from sim.governance import REGISTRY, StepContext, make_rule
 from sim.metrics import gini, group_gap, share, top_share
 from sim.network import build_network, neighbour_mean
 from sim.parameters import MODEL_PARAMS, resolve_model_params
-from sim.population import draw_citizens
+from sim.population import HUMP, draw_citizens
 from sim.service import coproduced_input, next_quality, online_share_of, quality_per_user
 from sim.spec import ParameterError
 
@@ -65,6 +65,7 @@ class CoProductionModel(mesa.Model):
         except ValueError as err:  # cross-field limits (degree vs citizens) live there
             raise ParameterError(str(err)) from None
         self.degree = np.diff(self.adjacency.indptr)
+        self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
         for rule in self.rules.values():
             rule.setup(self.citizens, self.rng)
         self.firms = Firms(p["firms"], p["firm_cost"], self.rng)
@@ -129,14 +130,14 @@ class CoProductionModel(mesa.Model):
     def _decide(self, ctx: StepContext):
         """Contributions after willingness, noise, sanctions and access; also who wanted to."""
         c, p, rules = self.citizens, self.p, self.rules
-        tau = behaviour.schedule(c.ctype, c.slope, c.level, c.belief)
+        tau = behaviour.schedule(c.slope, c.level, self.hump, c.belief)
         reward = rules["rewards"].rate()
-        want = behaviour.willingness(tau, c.trust, c.cost, p["marginal_return"], reward, p)
+        want = behaviour.willingness(tau, c.trust, c.cost, p["mpcr"], reward, p)
         behaviour.add_noise(want, p["decision_noise"], self.rng)
         sanctions = rules["sanctions"]
         norm = sanctions.norm(ctx)
         if sanctions.name != "none":
-            compliance_cost = np.maximum(c.cost - p["marginal_return"] - reward, 0.0)
+            compliance_cost = np.maximum(c.cost - p["mpcr"] - reward, 0.0)
             behaviour.comply(want, norm, sanctions.expected_fine(ctx), compliance_cost)
         willing = want > EPS
         admitted = rules["access"].admit(c, willing, self.rng)
@@ -151,9 +152,9 @@ class CoProductionModel(mesa.Model):
             return 0.0, 0.0
         matured, acted = response
         behaviour.update_trust_feedback(c.trust, matured > EPS, acted, self.p["trust_learning"])
-        added = coproduced_input(matured, acted, c.skill, self.p["coproduction_efficiency"])
-        handled = float(matured[acted].sum()) / max(c.n, 1)
-        return added, handled
+        acted_input = np.multiply(matured, acted, dtype=np.float64)
+        added = coproduced_input(acted_input, c.skill, self.p["coproduction_efficiency"])
+        return added, float(acted_input.sum()) / max(c.n, 1)
 
     def _firms_step(self, users: int) -> float:
         """Firms enter while their expected return covers their cost; returns complements.

@@ -35,7 +35,6 @@ _POPULATION = (
     Param("network", "small_world", "Social network kind.", "population", choices=NETWORK_KINDS),
     Param("degree", 6, "Mean number of social ties (lattice: 4 or 8).", "population", 2, 100, source="Watts & Strogatz 1998"),
     Param("rewire", 0.1, "Rewiring probability of the small-world network.", "population", 0, 1),
-    Param("group_size", 4, "Group size of the `groups` network (lab designs).", "population", 2, 1000, source="Fehr & Gächter 2000"),
     Param("neighbour_weight", 0.7, "Weight of neighbours (vs the visible aggregate) in beliefs.", "population", 0, 1),
     Param("belief_learning", 0.5, "Rate at which beliefs move toward observed contributions.", "population", 0, 1, source="Fischbacher & Gächter 2010 (belief updating)"),
     Param("trust_learning", 0.2, "Rate at which trust moves toward whether one's input was acted on.", "population", 0, 1, source="Sjoberg, Mellon & Peixoto 2017"),
@@ -44,7 +43,11 @@ _POPULATION = (
     Param("trust_quality_weight", 0.5, "How strongly trust follows the service's quality growth.", "population", 0, 5),
     Param("incentive_sensitivity", 0.5, "Elasticity of the disposition to give w.r.t. the net cost of giving.", "population", 0, 5),
     Param("decision_noise", 0.1, "Standard deviation of multiplicative decision noise.", "population", 0, 1),
-    Param("marginal_return", 0.4, "Citizen's own marginal return of a unit contributed (MPCR).", "population", 0, 2, source="Ledyard 1995 (typical MPCR 0.3-0.75)"),
+)
+
+_GAME = (  # the public-goods game every citizen plays; lab designs set these directly
+    Param("mpcr", 0.4, "Marginal per-capita return: own return of a unit contributed.", "game", 0, 2, source="Ledyard 1995 (typical MPCR 0.3-0.75); Fehr & Gächter 2000 (0.4)"),
+    Param("group_size", 4, "Group size of the `groups` network (lab designs).", "game", 2, 1000, source="Fehr & Gächter 2000"),
 )
 
 _SERVICE = (
@@ -81,9 +84,9 @@ def _governance() -> tuple[Param, ...]:
 
 
 MODEL_PARAMS: dict[str, Param] = {
-    p.name: p for p in (*_POPULATION, *_SERVICE, *_ADMINISTRATION, *_FIRMS, *_governance())
+    p.name: p for p in (*_POPULATION, *_SERVICE, *_ADMINISTRATION, *_FIRMS, *_governance(), *_GAME)
 }
-SECTIONS: tuple[str, ...] = ("population", "service", "administration", "governance", "firms")
+SECTIONS: tuple[str, ...] = ("population", "service", "administration", "governance", "firms", "game")
 
 
 def defaults() -> dict[str, Any]:

@@ -47,10 +47,13 @@ def next_quality(quality: float, depreciation: float, production: float, coprodu
     return max(0.0, (1.0 - depreciation) * quality + production + coproduced + complements)
 
 
-def coproduced_input(matured: np.ndarray, acted: np.ndarray, skill: np.ndarray,
-                     efficiency: float) -> float:
-    """Per-citizen quality added by acted-on input: effort times skill, times efficiency."""
-    n = matured.shape[0]
-    if n == 0:
-        return 0.0
-    return efficiency * float(np.dot(matured[acted], skill[acted])) / n
+def coproduced_input(acted_input: np.ndarray, skill: np.ndarray, efficiency: float) -> float:
+    """Per-citizen quality added by acted-on input: effort times skill, times efficiency.
+
+    Args:
+        acted_input: Each citizen's input that the administration acted on (0 if not).
+        skill: Each citizen's skill.
+        efficiency: Quality per unit of skill-weighted input.
+    """
+    n = acted_input.shape[0]
+    return efficiency * float(np.dot(acted_input, skill)) / n if n else 0.0

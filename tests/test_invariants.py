@@ -33,7 +33,7 @@ def model_params(draw):
         "trust": draw(unit),
         "initial_belief": draw(unit),
         "incentive_sensitivity": draw(st.floats(0.0, 5.0)),
-        "marginal_return": draw(st.floats(0.0, 2.0)),
+        "mpcr": draw(st.floats(0.0, 2.0)),
         "outside_option": draw(st.floats(0.0, 3.0)),
         "depreciation": draw(unit),
         "production": draw(st.floats(0.0, 2.0)),

@@ -26,7 +26,7 @@ def test_type_schedules():
     belief = np.array([0.6, 0.6, 0.3, 0.8, 0.1])
     slope = np.array([0.5, 0, 0, 0, 0])
     level = np.array([0, 0, 0, 0, 0.7])
-    tau = behaviour.schedule(TYPES, slope, level, belief)
+    tau = behaviour.schedule(slope, level, np.flatnonzero(TYPES == HUMP), belief)
     np.testing.assert_allclose(tau, [0.3, 0.0, 0.3, 0.2, 0.7])
 
 

@@ -46,5 +46,5 @@ class RandomResponse(ResponseRule):
         if len(self.queue) <= self.response_delay:
             return None
         matured = self.queue.popleft()
-        acted = rng.random(matured.shape[0]) < self.responsiveness
+        acted = rng.random(matured.shape[0], dtype=np.float32) < self.responsiveness
         return matured, acted
