@@ -20,20 +20,21 @@ import mesa
 import numpy as np
 
 from sim import behaviour
+from sim.administration import austerity_production, integration_efficiency
 from sim.agents import Administration, Citizen, Firm, Firms
 from sim.governance import REGISTRY, StepContext, make_rule
 from sim.metrics import gini, group_gap, share, top_share
 from sim.network import build_network, neighbour_mean
 from sim.parameters import MODEL_PARAMS, resolve_model_params
 from sim.population import HUMP, draw_citizens
-from sim.service import coproduced_input, next_quality, online_share_of, quality_per_user
+from sim.service import next_quality, online_share_of, quality_per_user
 from sim.spec import ParameterError
 
 #: Model reporter names, in the order the DataCollector records them.
 REPORTERS: tuple[str, ...] = (
     "participation", "mean_contribution", "quality", "quality_growth", "free_rider_share",
     "trust", "inclusiveness_gap", "contribution_gini", "top1_share", "admin_cost",
-    "active_firms", "welfare",
+    "active_firms", "welfare", "data_contributions", "public_use",
 )
 EPS = behaviour.PARTICIPATION_EPS
 
@@ -71,7 +72,10 @@ class CoProductionModel(mesa.Model):
         self.firms = Firms(p["firms"], p["firm_cost"], self.rng)
         self.citizen_agents = [Citizen(self, i) for i in range(n)]
         self.firm_agents = [Firm(self, j) for j in range(p["firms"])]
-        self.administration = Administration(self, p["production"])
+        k = p["administrations"]
+        self.administrations = [Administration(self, p["production"] / k) for _ in range(k)]
+        self.integration = integration_efficiency(k, p["interoperability"])
+        self.coproduced = 0.0
         self.share_online = online_share_of(p["channel"], p["online_share"])
         self.quality = p["initial_quality"]
         self.quality_per_user = quality_per_user(self.quality, n, self.share_online, p)
@@ -96,12 +100,15 @@ class CoProductionModel(mesa.Model):
         contribution, willing, norm = self._decide(ctx)
         offenders = c.uses & c.eligible & (contribution < norm)
         sanction = rules["sanctions"].apply(ctx, offenders, self.rng)
+        production = self._produce()
         coproduced, handled = self._respond(contribution)
         reward_paid, reward_cost = rules["rewards"].apply(contribution)
         complements = self._firms_step(np.count_nonzero(c.uses))
+        data = self._sense()
 
         new_quality = next_quality(
-            self.quality, p["depreciation"], self.administration.production, coproduced, complements
+            self.quality, p["depreciation"], self.integration * production,
+            self.integration * coproduced, complements + data,
         )
         self.quality_growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
         self.quality = new_quality
@@ -120,10 +127,11 @@ class CoProductionModel(mesa.Model):
         if sanction.punisher_cost and n_active:
             payoff[active] -= sanction.punisher_cost / n_active
         c.contribution = contribution
-        self.administration.cost = (
-            self.administration.production + p["handling_cost"] * handled
-            + sanction.admin_cost + reward_cost
+        self.admin_cost = (
+            production + p["handling_cost"] * handled + sanction.admin_cost + reward_cost
         )
+        for admin in self.administrations:
+            admin.cost = self.admin_cost / len(self.administrations)
         self._measure(active, willing)
         self.datacollector.collect(self)
 
@@ -138,23 +146,48 @@ class CoProductionModel(mesa.Model):
         norm = sanctions.norm(ctx)
         if sanctions.name != "none":
             compliance_cost = np.maximum(c.cost - p["mpcr"] - reward, 0.0)
-            behaviour.comply(want, norm, sanctions.expected_fine(ctx), compliance_cost)
+            liable = c.uses & c.eligible  # only they can be fined, so only they comply
+            expected = sanctions.expected_fine(ctx) * liable
+            behaviour.comply(want, norm, expected, compliance_cost)
         willing = want > EPS
         admitted = rules["access"].admit(c, willing, self.rng)
         want *= admitted
         return want, willing, norm
 
+    def _produce(self) -> float:
+        """Administrations' own production this step, after austerity cuts and co-design."""
+        p = self.p
+        own = austerity_production(p["production"], self.coproduced, p["austerity_response"])
+        for admin in self.administrations:
+            admin.production = own / len(self.administrations)
+        return own * self.rules["interaction"].production_multiplier()
+
     def _respond(self, contribution: np.ndarray) -> tuple[float, float]:
         """Act on matured input; contributors' trust learns. Returns (quality, handled)."""
-        c = self.citizens
+        c, p = self.citizens, self.p
         response = self.rules["response"].apply(contribution, self.rng)
-        if response is None:
-            return 0.0, 0.0
-        matured, acted = response
-        behaviour.update_trust_feedback(c.trust, matured > EPS, acted, self.p["trust_learning"])
-        acted_input = np.multiply(matured, acted, dtype=np.float64)
-        added = coproduced_input(acted_input, c.skill, self.p["coproduction_efficiency"])
-        return added, float(acted_input.sum()) / max(c.n, 1)
+        acted_input = np.zeros(c.n)
+        if response is not None:
+            matured, acted = response
+            behaviour.update_trust_feedback(c.trust, matured > EPS, acted, p["trust_learning"])
+            np.multiply(matured, acted, out=acted_input)
+        raw = self.rules["interaction"].coproduce(contribution, acted_input, c.skill)
+        self.coproduced = p["coproduction_efficiency"] * raw
+        return self.coproduced, float(acted_input.sum()) / max(c.n, 1)
+
+    def _sense(self) -> float:
+        """Citizens as sensors: users share data when they trust and control it.
+
+        Probability trust x (1 - privacy concern x (1 - data_control)): without control
+        over their data, citizens' data contributions fall (Castelnovo 2016).
+        """
+        c, p = self.citizens, self.p
+        u = self.rng.random(c.n, dtype=np.float32)
+        willing = c.trust * (1.0 - c.privacy * (1.0 - p["data_control"]))
+        np.less(u, willing, out=c.shares_data)
+        c.shares_data &= c.uses
+        self.data_contributions = share(c.shares_data)
+        return p["data_value"] * self.data_contributions
 
     def _firms_step(self, users: int) -> float:
         """Firms enter while their expected return covers their cost; returns complements.
@@ -179,7 +212,7 @@ class CoProductionModel(mesa.Model):
         self.inclusiveness_gap = group_gap(active, c.group, self.p["groups"])
         self.contribution_gini = gini(contribution)
         self.top1_share = top_share(contribution, 0.01)
-        self.admin_cost = self.administration.cost
+        self.public_use = share(c.uses)
         self.active_firms = int(np.count_nonzero(self.firms.active))
         self.welfare = float(c.payoff.mean())
 

@@ -1,10 +1,13 @@
 """Render the parameter table of docs/ODD.md from `MODEL_PARAMS` (kept true to the code).
 
-Usage: ``python -m sim.odd_table`` prints the Markdown table; a test checks docs/ODD.md
-contains it verbatim.
+Usage: ``python -m sim.odd_table`` prints the Markdown table, ``--write`` replaces the
+table at the end of docs/ODD.md; a test checks docs/ODD.md contains it verbatim.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 from sim.parameters import MODEL_PARAMS, SECTIONS
 
@@ -22,5 +25,18 @@ def parameter_table() -> str:
     return "\n".join(lines)
 
 
+ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+
+
+def write(path: Path = ODD_PATH) -> None:
+    """Replace everything from the table's header line to the end of `path`."""
+    text = path.read_text()
+    head = text[: text.index("| section | parameter |")]
+    path.write_text(head + parameter_table() + "\n")
+
+
 if __name__ == "__main__":
-    print(parameter_table())
+    if "--write" in sys.argv:
+        write()
+    else:
+        print(parameter_table())

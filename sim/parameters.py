@@ -17,6 +17,7 @@ from sim.spec import Param, ParameterError, resolve
 
 FGF = "Fischbacher, Gächter & Fehr 2001"
 SCOPING = "Szkuta, Pizzicannella & Osimo 2014 (scoping study)"
+INGOV = "inGov IPS holistic framework (interoperability agreements)"
 
 _POPULATION = (
     Param("citizens", 1000, "Number of citizens.", "population", 1, 5_000_000),
@@ -59,11 +60,17 @@ _SERVICE = (
     Param("reference_users", 1000.0, "Online users at which the network effect multiplier is 1.", "service", 1, 1e8),
     Param("offline_capacity", 1000.0, "Users the offline channel serves before congesting.", "service", 1, 1e8, source=SCOPING),
     Param("initial_quality", 1.0, "Service quality at the start.", "service", 0, 1e6),
+    Param("digital_cost_gap", 0.5, "How much the online channel lowers effort cost for the digitally literate and raises it for others.", "service", 0, 2, source="Fugini & Teimourikia 2016 (ICT lowers the cost of taking part)"),
+    Param("data_control", 0.5, "Degree to which citizens control the data they contribute as sensors.", "service", 0, 1, source="Castelnovo 2016 (citizens as sensors)"),
+    Param("data_value", 0.05, "Quality added per citizen-share of users contributing data.", "service", 0, 10, source="Castelnovo 2016"),
 )
 
 _ADMINISTRATION = (
     Param("production", 0.1, "Administration's own quality production per step.", "administration", 0, 100),
     Param("handling_cost", 0.2, "Administration cost per unit of citizen input acted on.", "administration", 0, 10),
+    Param("administrations", 1, "Number of administrations jointly delivering the service.", "administration", 1, 20, source=INGOV),
+    Param("interoperability", 0.5, "Interoperability agreements between administrations (0 = silos).", "administration", 0, 1, source=INGOV),
+    Param("austerity_response", 0.0, "Own production cut per unit of quality citizens co-produced.", "administration", 0, 5, source="Bracci, Fugini & Sicilia 2016 (co-production and austerity)"),
 )
 
 _FIRMS = (

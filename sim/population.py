@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from sim.service import digital_cost_factor, online_share_of
+
 #: Contributor types of Fischbacher, Gächter & Fehr (2001), in array code order.
 TYPE_NAMES: tuple[str, ...] = ("conditional", "free_rider", "hump", "unconditional")
 CONDITIONAL, FREE_RIDER, HUMP, UNCONDITIONAL = range(4)
@@ -26,7 +28,7 @@ class Citizens:
         level: Unconditional contributors' fixed contribution level (else 0).
         group: Socio-economic group (0 = most deprived).
         skill: Skills / digital literacy in [0, 1]; scales useful output.
-        cost: Marginal cost of effort (time budget), mean about 1.
+        cost: Marginal cost of effort (time budget, mean about 1) on the service's channel.
         trust: Trust that the administration does its part, in [0, 1].
         belief: Belief about others' mean contribution, in [0, 1].
         contribution: This step's contribution, share of capacity in [0, 1].
@@ -35,6 +37,8 @@ class Citizens:
         outside: Value of the citizen's outside option (private alternative).
         offences: Number of times caught under-contributing (graduated sanctions).
         payoff: This step's welfare (quality received minus costs, fines, plus rewards).
+        privacy: Concern about how contributed data is used, in [0, 1].
+        shares_data: Contributed sensor data this step (citizens as sensors).
     """
 
     ctype: np.ndarray
@@ -51,6 +55,8 @@ class Citizens:
     outside: np.ndarray
     offences: np.ndarray
     payoff: np.ndarray
+    privacy: np.ndarray
+    shares_data: np.ndarray
 
     @property
     def n(self) -> int:
@@ -90,8 +96,11 @@ def draw_citizens(p: dict, rng: np.random.Generator) -> Citizens:
     sd = p["effort_cost_sd"]  # lognormal with mean 1 and standard deviation sd
     sigma2 = np.log1p(sd * sd)
     cost = rng.lognormal(-sigma2 / 2.0, np.sqrt(sigma2), n)
+    share_online = online_share_of(p["channel"], p["online_share"])
+    cost *= digital_cost_factor(skill, share_online, p["digital_cost_gap"])
     trust = np.clip(rng.normal(p["trust"], p["trust_sd"], n), 0.0, 1.0)
     outside = rng.uniform(0.0, 2.0 * p["outside_option"], n)
+    privacy = rng.random(n)
     return Citizens(
         ctype=ctype,
         slope=slope,
@@ -107,4 +116,6 @@ def draw_citizens(p: dict, rng: np.random.Generator) -> Citizens:
         outside=outside,
         offences=np.zeros(n, dtype=np.int16),
         payoff=np.zeros(n),
+        privacy=privacy,
+        shares_data=np.zeros(n, dtype=bool),
     )

@@ -41,6 +41,15 @@ def quality_per_user(quality: float, users: float, share_online: float, p: dict)
     return quality * (on + off)
 
 
+def digital_cost_factor(skill: np.ndarray, share_online: float, gap: float) -> np.ndarray:
+    """Effort-cost multiplier of the channel (ICT lowers the cost of taking part, for some).
+
+    Online delivery lowers effort cost for the digitally literate (skill > 0.5) and raises
+    it for others, in proportion to the online share of the service.
+    """
+    return np.maximum(0.1, 1.0 + gap * share_online * (1.0 - 2.0 * skill))
+
+
 def next_quality(quality: float, depreciation: float, production: float, coproduced: float,
                  complements: float = 0.0) -> float:
     """Quality next step: depreciated stock plus this step's inflows (never negative)."""

@@ -41,6 +41,10 @@ def run_job(rule, seed: int):
     if rule.family == "response":
         outs = [rule.apply(c.contribution * k, rng) for k in (1.0, 0.5, 0.2, 0.1)]
         return [o for pair in outs if pair is not None for o in pair]
+    if rule.family == "interaction":
+        acted = c.contribution * (rng.random(c.n) < 0.5)
+        outs = [rule.coproduce(c.contribution, acted * k, c.skill) for k in (1.0, 0.5, 2.0)]
+        return [*outs, rule.production_multiplier()]
     raise AssertionError(f"no job known for family {rule.family}")
 
 

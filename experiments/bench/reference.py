@@ -30,6 +30,7 @@ import mesa
 import numpy as np
 
 from sim import behaviour
+from sim.administration import austerity_production, integration_efficiency
 from sim.agents import Firms
 from sim.governance import REGISTRY, make_rule
 from sim.metrics import gini, group_gap, share, top_share
@@ -46,6 +47,7 @@ SUPPORTED = {
     "sanctions": ("none", "peer", "admin"),
     "rewards": ("none", "recognition"),
     "response": ("random",),
+    "interaction": ("consultation",),
 }
 
 
@@ -81,6 +83,7 @@ class RefCitizen(mesa.Agent):
         self.trust = state["trust"]
         self.belief = state["belief"]
         self.outside = state["outside"]
+        self.privacy = state["privacy"]
         self.invited = state["invited"]
         self.registered = False
         self.neighbours: list[RefCitizen] = []
@@ -97,7 +100,7 @@ class RefCitizen(mesa.Agent):
         self.payoff = 0.0
         self.inputs: deque[float] = deque()
         # Constants of the decision rule for this citizen (cost and reward never change).
-        net_cost = self.cost - (p["marginal_return"] + model.reward)
+        net_cost = self.cost - (p["mpcr"] + model.reward)
         self.cost_factor = (
             behaviour.LAB_NET_COST / max(net_cost, 0.1 * behaviour.LAB_NET_COST)
         ) ** p["incentive_sensitivity"]
@@ -107,69 +110,71 @@ class RefCitizen(mesa.Agent):
     def step(self) -> None:
         """Read neighbours' last contributions one by one, learn, and decide (not commit)."""
         m = self.model
-        p = m.p
         nbrs = self.neighbours
+        nactive = 0.0
         if nbrs:
             total = 0.0
-            active = 0
             if m.needs_active:
+                active = 0
                 for other in nbrs:
                     x = other.last_contribution
                     total += x
                     if x > EPS:
                         active += 1
+                nactive = active / len(nbrs)
             else:
                 for other in nbrs:
                     total += other.last_contribution
-            k = len(nbrs)
-            nmean = total / k
-            nactive = active / k if m.needs_active else 0.0
+            nmean = total / len(nbrs)
         else:
             nmean = m.visible
-            nactive = 0.0
-        # Beliefs move toward a mix of neighbours' and the visible mean contribution.
-        w = p["neighbour_weight"]
-        lam = p["belief_learning"]
-        b = self.belief * (1.0 - lam) + lam * (w * nmean + (1.0 - w) * m.visible)
+        # Beliefs move toward a mix of neighbours' and the visible mean contribution:
+        # b' = (1 - lam) b + lam (w nmean + (1 - w) visible).
+        b = self.belief * m.belief_keep + m.belief_from_neighbours * nmean + m.belief_from_visible
         self.belief = b
-        self.uses = uses = m.quality_per_user >= self.outside
-        self.eligible = eligible = self.invited
-        # Type schedule, trust, incentives, clip, noise.
+        self.uses = m.quality_per_user >= self.outside
+        self.eligible = self.invited
+        # Type schedule, then trust, incentives and private gain, clipped to [0, 1].
         tau = self.slope * b + self.level
         if self.hump:
-            tau += min(b, 1.0 - b)
-        trust_factor = 1.0 + p["trust_weight"] * (self.trust - p["trust_reference"])
-        if trust_factor < 0.0:
-            trust_factor = 0.0
+            tau += b if b < 1.0 - b else 1.0 - b
+        trust_factor = max(1.0 + m.trust_weight * (self.trust - m.trust_reference), 0.0)
         want = tau * trust_factor * self.cost_factor + self.private_gain
-        want = min(max(want, 0.0), 1.0)
-        sigma = p["decision_noise"]
-        if sigma > 0:
-            want *= 1.0 + sigma * math.sqrt(12.0) * (m.random.random() - 0.5)
-            want = min(max(want, 0.0), 1.0)
+        if want > 1.0:
+            want = 1.0
+        elif want < 0.0:
+            want = 0.0
+        # Multiplicative uniform noise with standard deviation `decision_noise`.
+        if m.noise_scale:
+            want *= 1.0 + m.noise_scale * (m.random.random() - 0.5)
+            if want > 1.0:
+                want = 1.0
+            elif want < 0.0:
+                want = 0.0
         # Sanctions: comply when the expected graduated fine exceeds the cost of it.
-        sanctions = m.sanctions
-        if sanctions != "none":
-            if sanctions == "peer":
+        if m.sanctioning:
+            if m.needs_active:  # peer: the norm is the neighbours' mean
                 norm = nmean
                 detection = m.monitoring * nactive
-            else:
+            else:  # admin: a fixed minimum
                 norm = m.threshold
                 detection = m.monitoring
             self.norm = norm
             self.detection = detection
-            expected = detection * m.fine * m.graduation ** min(self.offences, MAX_ESCALATION)
+            offences = self.offences if self.offences < MAX_ESCALATION else MAX_ESCALATION
             gap = norm - want
+            liable = self.uses and self.eligible  # only they can be fined
+            expected = detection * m.fine * m.graduation**offences if liable else 0.0
             if gap > 0 and expected > gap * self.compliance_cost:
                 want = norm
         self.willing = willing = want > EPS
         # Access: who may take part (registration is tried while willing).
-        if m.access == "registered":
+        if m.registration:
             if willing and not self.registered and m.random.random() < self.skill:
                 self.registered = True
             allowed = self.registered
         else:
-            allowed = eligible
+            allowed = self.invited
         self.admitted = willing and allowed
         self.contribution = want
 
@@ -184,11 +189,11 @@ class RefCitizen(mesa.Agent):
         if c > EPS:
             m.n_active += 1
         fine = 0.0
-        if m.sanctions != "none" and self.uses and self.eligible and c < self.norm:
-            if m.random.random() < self.detection:
-                fine = m.fine * m.graduation ** min(self.offences, MAX_ESCALATION)
-                self.offences += 1
-                m.total_fines += fine
+        offender = m.sanctioning and self.uses and self.eligible and c < self.norm
+        if offender and m.random.random() < self.detection:
+            fine = m.fine * m.graduation ** min(self.offences, MAX_ESCALATION)
+            self.offences += 1
+            m.total_fines += fine
         self.fine = fine
         inputs = self.inputs
         inputs.append(c)
@@ -200,6 +205,10 @@ class RefCitizen(mesa.Agent):
                 if acted:
                     m.coproduced += matured * self.skill
                     m.handled += matured
+        # Citizens as sensors: share data if trusting and in control of it.
+        willing_data = self.trust * (1.0 - self.privacy * (1.0 - m.data_control))
+        if self.uses and m.random.random() < willing_data:
+            m.n_data += 1
 
     def settle(self) -> None:
         """Trust follows quality growth; compute this step's payoff."""
@@ -266,6 +275,15 @@ class ReferenceModel(mesa.Model):
         self.responsiveness = rules["response"].responsiveness
         self.delay = rules["response"].response_delay
         self.trust_learning = p["trust_learning"]
+        self.sanctioning = self.sanctions != "none"
+        self.registration = self.access == "registered"
+        lam, w = p["belief_learning"], p["neighbour_weight"]
+        self.belief_keep = 1.0 - lam
+        self.belief_from_neighbours = lam * w
+        self.belief_from_visible = 0.0  # lam (1 - w) visible, set each step
+        self.trust_weight = p["trust_weight"]
+        self.trust_reference = p["trust_reference"]
+        self.noise_scale = p["decision_noise"] * math.sqrt(12.0)
 
         invited = (
             rules["access"].invited.tolist() if self.access == "invited" else [True] * n
@@ -273,7 +291,7 @@ class ReferenceModel(mesa.Model):
         columns = {
             name: getattr(citizens, name).tolist()
             for name in ("ctype", "slope", "level", "group", "skill", "cost", "trust",
-                         "belief", "outside")
+                         "belief", "outside", "privacy")
         }
         columns["invited"] = invited
         names = tuple(columns)
@@ -294,6 +312,7 @@ class ReferenceModel(mesa.Model):
         self.quality = p["initial_quality"]
         self.quality_per_user = quality_per_user(self.quality, n, self.share_online, p)
         self.visible = 0.0
+        self.last_coproduced = 0.0
         self.datacollector = mesa.DataCollector(model_reporters={r: r for r in REPORTERS})
 
     def step(self) -> None:
@@ -302,7 +321,9 @@ class ReferenceModel(mesa.Model):
         citizens = self.agents_by_type[RefCitizen]
         # The visible aggregate is last step's mean contribution (one number per step).
         self.visible = self.mean_contribution
-        self.n_uses = self.n_active = 0
+        self.belief_from_visible = p["belief_learning"] * (1.0 - p["neighbour_weight"]) * self.visible
+        self.n_uses = self.n_active = self.n_data = 0
+        self.data_control = p["data_control"]
         self.coproduced = self.handled = self.total_fines = 0.0
 
         citizens.shuffle_do("step")
@@ -314,8 +335,13 @@ class ReferenceModel(mesa.Model):
         active_firms = sum(cost <= p["data_openness"] * reach for cost in self.firm_costs)
         complements = p["firm_complement"] * active_firms
         coproduced = p["coproduction_efficiency"] * self.coproduced / n
+        production = austerity_production(p["production"], self.last_coproduced, p["austerity_response"])
+        self.last_coproduced = coproduced
+        integration = integration_efficiency(p["administrations"], p["interoperability"])
+        self.data_contributions = self.n_data / n
         new_quality = next_quality(
-            self.quality, p["depreciation"], p["production"], coproduced, complements
+            self.quality, p["depreciation"], integration * production, integration * coproduced,
+            complements + p["data_value"] * self.data_contributions,
         )
         growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
         self.quality_growth = growth
@@ -331,7 +357,7 @@ class ReferenceModel(mesa.Model):
         self._measure()
         self.active_firms = active_firms
         self.admin_cost = (
-            p["production"] + p["handling_cost"] * self.handled / n
+            production + p["handling_cost"] * self.handled / n
             + self.monitoring_cost * self.monitoring + self.reward * self.mean_contribution
         )
         self.datacollector.collect(self)
@@ -359,6 +385,7 @@ class ReferenceModel(mesa.Model):
         self.participation = share(active)
         self.mean_contribution = float(contribution.mean())
         self.free_rider_share = share(~willing, within=uses & eligible)
+        self.public_use = share(uses)
         self.trust = float(rows[:, 4].mean())
         self.inclusiveness_gap = group_gap(active, self.group, self.p["groups"])
         self.contribution_gini = gini(contribution)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sim.governance.access import AccessRule, InvitedAccess, OpenAccess, RegisteredAccess
 from sim.governance.base import GovernanceRule, StepContext
+from sim.governance.interaction import CoDelivery, CoDesign, Consultation, InteractionRule
 from sim.governance.response import RandomResponse, ResponseRule
 from sim.governance.rewards import NoRewards, Recognition, RewardRule
 from sim.governance.sanctions import (
@@ -31,6 +32,7 @@ REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {
         "sanctions": (NoSanctions, PeerSanctions, AdminSanctions),
         "rewards": (NoRewards, Recognition),
         "response": (RandomResponse,),
+        "interaction": (Consultation, CoDelivery, CoDesign),
     }.items()
 }
 
@@ -76,6 +78,7 @@ __all__ = [
     "REGISTRY",
     "AccessRule",
     "GovernanceRule",
+    "InteractionRule",
     "ResponseRule",
     "RewardRule",
     "SanctionOutcome",

@@ -89,7 +89,7 @@ class InvitedAccess(AccessRule):
         self.invited[rng.choice(citizens.n, k, replace=False)] = True
 
     def eligible(self, citizens):  # noqa: D102
-        return self.invited
+        return self.invited.copy()
 
     def allowed(self, citizens, willing, rng):  # noqa: D102
         return self.invited

@@ -1,0 +1,76 @@
+"""Interaction modes across the service life-cycle (inGov IPS framework; Osborne & Strokosch 2013).
+
+How citizens' input becomes service quality:
+
+* ``consultation``: citizens give input, the administration decides: only the share it
+  acts on (after its delay) adds quality;
+* ``co_delivery``: citizens deliver part of the service themselves (operational
+  co-production): all their effort adds quality at once, the administration's response
+  only tells them whether it was supported;
+* ``co_design``: citizens shape the service (strategic co-production): acted-on input adds
+  less quality directly but permanently raises the quality the administration's own
+  production yields, with diminishing returns up to ``design_ceiling``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.governance.base import GovernanceRule
+from sim.spec import Param
+
+
+class InteractionRule(GovernanceRule):
+    """Base of interaction modes: turn input into quality and design improvements."""
+
+    family = "interaction"
+
+    def setup(self, citizens, rng):  # noqa: D102
+        self.design_gain = 0.0
+
+    def coproduce(self, current: np.ndarray, acted_input: np.ndarray, skill: np.ndarray) -> float:
+        """Quality added per citizen (before `coproduction_efficiency`) by this step's input.
+
+        Args:
+            current: This step's contributions.
+            acted_input: Matured input the administration acted on (0 where not).
+            skill: Citizens' skills.
+        """
+        return float(np.dot(acted_input, skill)) / max(skill.shape[0], 1)
+
+    def production_multiplier(self) -> float:
+        """Factor on the administration's own production from past co-design."""
+        return 1.0 + self.design_gain
+
+
+class Consultation(InteractionRule):
+    """Citizens advise; only input the administration acts on adds quality."""
+
+    name = "consultation"
+
+
+class CoDelivery(InteractionRule):
+    """Citizens deliver part of the service: all their skill-weighted effort adds quality."""
+
+    name = "co_delivery"
+
+    def coproduce(self, current, acted_input, skill):  # noqa: D102
+        return float(np.dot(current, skill)) / max(skill.shape[0], 1)
+
+
+class CoDesign(InteractionRule):
+    """Citizens redesign the service: acted-on input raises production's yield over time."""
+
+    name = "co_design"
+    params = (
+        Param("design_learning", 0.5, "Yield gained per unit of acted-on, skill-weighted input per citizen.",
+              "governance", 0.0, 10.0, source="Osborne & Strokosch 2013 (strategic co-production)"),
+        Param("design_ceiling", 1.0, "Largest gain in the yield of own production from co-design.",
+              "governance", 0.0, 10.0),
+    )
+
+    def coproduce(self, current, acted_input, skill):  # noqa: D102
+        effective = super().coproduce(current, acted_input, skill)
+        room = self.design_ceiling - self.design_gain
+        self.design_gain += room * (1.0 - np.exp(-self.design_learning * effective))
+        return 0.5 * effective
