@@ -12,7 +12,6 @@ visualisation and per-agent tools such as Mesa's DataCollector agent reporters.
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from sim.population import TYPE_NAMES, Citizens
 
@@ -64,27 +63,19 @@ for _name in Citizens.names():
     setattr(Citizen, _name, _view("citizens", _name))
 
 
-class Firms:
-    """Struct of arrays for firms: whether active, cost, and contribution to quality."""
-
-    def __init__(self, n: int, mean_cost: float, rng: np.random.Generator):
-        """Draw `n` potential firms with exponential costs of mean `mean_cost`."""
-        self.cost = rng.exponential(mean_cost, n) if mean_cost > 0 else np.zeros(n)
-        self.active = np.zeros(n, dtype=bool)
-
-
 class Firm(ArrayAgent):
     """A firm (company or civic-tech developer) offering a service on the public platform.
 
-    It is active while its expected return (growing with online users and data openness)
-    covers its cost; active firms add complementary quality. Later issues add substitutive
-    services, contributing back and service-level agreements.
+    Its behaviour (`sim.firms.FirmSector`, vectorised over firms): enter or exit by expected
+    return, which grows with online users and data openness; offer a complementary or a
+    substitutive service; contribute back or free-ride; be bound by a service-level agreement.
     """
 
     store = "firms"
 
 
-for _name in ("cost", "active"):
+for _name in ("cost", "active", "substitutive", "reciprocal", "quality", "excluded",
+              "expected_return"):
     setattr(Firm, _name, _view("firms", _name))
 
 

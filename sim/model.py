@@ -21,7 +21,9 @@ import numpy as np
 
 from sim import behaviour
 from sim.administration import austerity_production, integration_efficiency
-from sim.agents import Administration, Citizen, Firm, Firms
+from sim.agents import Administration, Citizen, Firm
+from sim.budgeting import ParticipatoryBudget
+from sim.firms import FirmSector, FirmStep
 from sim.governance import REGISTRY, StepContext, make_rule
 from sim.metrics import gini, group_gap, share, top_share
 from sim.network import build_network, neighbour_mean
@@ -35,6 +37,7 @@ REPORTERS: tuple[str, ...] = (
     "participation", "mean_contribution", "quality", "quality_growth", "free_rider_share",
     "trust", "inclusiveness_gap", "contribution_gini", "top1_share", "admin_cost",
     "active_firms", "welfare", "data_contributions", "public_use",
+    "firm_free_rider_share",
 )
 EPS = behaviour.PARTICIPATION_EPS
 
@@ -69,7 +72,8 @@ class CoProductionModel(mesa.Model):
         self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
         for rule in self.rules.values():
             rule.setup(self.citizens, self.rng)
-        self.firms = Firms(p["firms"], p["firm_cost"], self.rng)
+        self.firms = FirmSector(p, self.rng)
+        self.substitute_value = 0.0  # private alternative offered by substitutive firms
         self.citizen_agents = [Citizen(self, i) for i in range(n)]
         self.firm_agents = [Firm(self, j) for j in range(p["firms"])]
         k = p["administrations"]
@@ -82,7 +86,11 @@ class CoProductionModel(mesa.Model):
         for name in REPORTERS:
             if not hasattr(self, name):
                 setattr(self, name, 0.0)
-        self.datacollector = mesa.DataCollector(model_reporters={r: r for r in REPORTERS})
+        self.budgeting = ParticipatoryBudget(p, self.citizens, self.rng)  # no draws if off
+        self.datacollector = mesa.DataCollector(
+            model_reporters={r: r for r in REPORTERS},
+            tables={"budgeting": self.budgeting.columns},
+        )
 
     def step(self) -> None:
         """Advance the whole population by one step and collect the outcomes."""
@@ -93,8 +101,10 @@ class CoProductionModel(mesa.Model):
         if getattr(rules["sanctions"], "needs_neighbour_active", False):
             active = (prev > EPS).astype(np.float64)
             ctx.neighbour_active = neighbour_mean(self.adjacency, active, self.degree, 0.0)
-        behaviour.update_beliefs(c.belief, ctx.neighbour_mean, visible, p)
-        np.greater_equal(self.quality_per_user, c.outside, out=c.uses)
+        if self.steps > 1:  # nothing to observe before the first round: keep the prior
+            behaviour.update_beliefs(c.belief, ctx.neighbour_mean, visible, p)
+        # Substitutive firms' private alternative adds to every citizen's outside option.
+        np.greater_equal(self.quality_per_user - self.substitute_value, c.outside, out=c.uses)
         c.eligible = rules["access"].eligible(c)
 
         contribution, willing, norm = self._decide(ctx)
@@ -103,19 +113,26 @@ class CoProductionModel(mesa.Model):
         production = self._produce()
         coproduced, handled = self._respond(contribution)
         reward_paid, reward_cost = rules["rewards"].apply(contribution)
-        complements = self._firms_step(np.count_nonzero(c.uses))
+        firms = self._firms_step(np.count_nonzero(c.uses))
         data = self._sense()
+        pb = self.budgeting.step(self.steps, c, self.adjacency, self.degree, rules["voting"], self.rng)
+        if pb is not None:  # a cycle's winning projects were implemented this step
+            pb.apply_trust(c.trust)
+            production += pb.quality_added
+            self.datacollector.add_table_row("budgeting", pb.row)
 
+        public, outsourced = self.firms.outsourced_production(production)
         new_quality = next_quality(
-            self.quality, p["depreciation"], self.integration * production,
-            self.integration * coproduced, complements + data,
+            self.quality, p["depreciation"], self.integration * public + outsourced,
+            self.integration * coproduced, firms.complements + firms.data_back + data,
         )
         self.quality_growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
         self.quality = new_quality
         self.quality_per_user = quality_per_user(
             new_quality, np.count_nonzero(c.uses), self.share_online, p
         )
-        behaviour.update_trust_quality(c.trust, self.quality_growth, p["trust_quality_weight"])
+        if rules["response"].administered:
+            behaviour.update_trust_quality(c.trust, self.quality_growth, p["trust_quality_weight"])
 
         active = contribution > EPS
         payoff = c.payoff
@@ -169,7 +186,8 @@ class CoProductionModel(mesa.Model):
         acted_input = np.zeros(c.n)
         if response is not None:
             matured, acted = response
-            behaviour.update_trust_feedback(c.trust, matured > EPS, acted, p["trust_learning"])
+            if self.rules["response"].administered:
+                behaviour.update_trust_feedback(c.trust, matured > EPS, acted, p["trust_learning"])
             np.multiply(matured, acted, out=acted_input)
         raw = self.rules["interaction"].coproduce(contribution, acted_input, c.skill)
         self.coproduced = p["coproduction_efficiency"] * raw
@@ -189,17 +207,19 @@ class CoProductionModel(mesa.Model):
         self.data_contributions = share(c.shares_data)
         return p["data_value"] * self.data_contributions
 
-    def _firms_step(self, users: int) -> float:
-        """Firms enter while their expected return covers their cost; returns complements.
+    def _firms_step(self, users: int) -> FirmStep:
+        """Firms enter or exit by expected return; agreements are enforced (`sim.firms`).
 
         Expected return grows with the share of citizens reachable online and with data
-        openness (Szkuta, Pizzicannella & Osimo 2014: developers build on open data and
-        users).
+        openness (Szkuta, Pizzicannella & Osimo 2014). Sets the substitutes' value that
+        next step's use decision sees.
         """
-        firms, p = self.firms, self.p
-        reach = self.share_online * users / max(self.citizens.n, 1)
-        np.less_equal(firms.cost, p["data_openness"] * reach, out=firms.active)
-        return p["firm_complement"] * float(np.count_nonzero(firms.active))
+        out = self.firms.step(
+            self.share_online * users, self.citizens.n, self.quality_per_user, self.rng
+        )
+        self.substitute_value = out.substitute_value
+        self.firm_free_rider_share = out.firm_free_rider_share
+        return out
 
     def _measure(self, active: np.ndarray, willing: np.ndarray) -> None:
         """Set the outcome attributes the DataCollector reads."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sim.budgeting import PB_PARAMS
+from sim.firms import FIRM_PARAMS
 from sim.governance import REGISTRY, family_params
 from sim.network import NETWORK_KINDS
 from sim.population import type_shares
@@ -91,7 +93,7 @@ def _governance() -> tuple[Param, ...]:
 
 
 MODEL_PARAMS: dict[str, Param] = {
-    p.name: p for p in (*_POPULATION, *_SERVICE, *_ADMINISTRATION, *_FIRMS, *_governance(), *_GAME)
+    p.name: p for p in (*_POPULATION, *_SERVICE, *_ADMINISTRATION, *_FIRMS, *FIRM_PARAMS, *_governance(), *PB_PARAMS, *_GAME)
 }
 SECTIONS: tuple[str, ...] = ("population", "service", "administration", "governance", "firms", "game")
 

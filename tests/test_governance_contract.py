@@ -41,6 +41,12 @@ def run_job(rule, seed: int):
     if rule.family == "response":
         outs = [rule.apply(c.contribution * k, rng) for k in (1.0, 0.5, 0.2, 0.1)]
         return [o for pair in outs if pair is not None for o in pair]
+    if rule.family == "voting":
+        approvals = np.array([[1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1], [1, 0, 0, 1, 0, 0]], dtype=bool)
+        counts = np.array([60, 40, 5])
+        costs = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 1.5])
+        categories = np.array([0, 0, 0, 1, 1, 1])
+        return [rule.allocate(approvals, counts, costs, b, categories) for b in (0.5, 3.0, 7.0)]
     if rule.family == "interaction":
         acted = c.contribution * (rng.random(c.n) < 0.5)
         outs = [rule.coproduce(c.contribution, acted * k, c.skill) for k in (1.0, 0.5, 2.0)]
@@ -104,7 +110,8 @@ def test_rule_params_are_model_params(cls):
 
 @pytest.mark.parametrize("cls", RULES, ids=IDS)
 def test_model_runs_with_rule(cls):
-    model = CoProductionModel(rng=1, citizens=150, **{cls.family: cls.name})
+    extra = {"pb_share": 0.2, "pb_cycle": 1, "pb_delay": 0} if cls.family == "voting" else {}
+    model = CoProductionModel(rng=1, citizens=150, **{cls.family: cls.name}, **extra)
     for _ in range(3):
         model.step()
     assert type(model.rules[cls.family]) is cls

@@ -86,3 +86,47 @@ def test_digital_channel_widens_inclusiveness_gap():
 def test_co_design_raises_quality_over_consultation():
     assert better(tail("quality", interaction="consultation"),
                   tail("quality", interaction="co_design"), 0.1)
+
+
+def test_participatory_budgeting_table_per_cycle():
+    model = CoProductionModel(rng=3, citizens=1500, pb_share=0.2, pb_cycle=4, pb_delay=2,
+                              voting="equal_shares")
+    for _ in range(30):
+        model.step()
+    table = model.datacollector.get_table_dataframe("budgeting")
+    assert list(table.step) == [4, 8, 12, 16, 20, 24, 28][: len(table)] and len(table) >= 6
+    for col in ("turnout", "turnout_g0", "turnout_g1", "turnout_g2", "proposed", "funded",
+                "implemented", "preference_gap"):
+        assert col in table.columns
+    assert (table.implemented <= table.funded).all() and (table.funded <= table.proposed).all()
+    assert table.turnout.between(0, 1).all() and (table.funded > 0).all()
+
+
+def test_equal_shares_narrows_preference_gap_in_the_model():
+    gaps = {}
+    for rule in ("plurality", "equal_shares"):
+        gaps[rule] = []
+        for seed in range(3):
+            model = CoProductionModel(rng=seed, citizens=1500, pb_share=0.2, pb_cycle=2,
+                                      pb_delay=0, voting=rule)
+            for _ in range(12):
+                model.step()
+            gaps[rule].append(model.datacollector.get_table_dataframe("budgeting").preference_gap.mean())
+    assert np.mean(gaps["equal_shares"]) < np.mean(gaps["plurality"]) - 0.1
+
+
+def test_firm_reciprocity_lowers_firm_free_riding():
+    kw = dict(firms=60, channel="online", data_openness=0.8)
+    takers = tail("firm_free_rider_share", firm_reciprocity=0.1, **kw)
+    givers = tail("firm_free_rider_share", firm_reciprocity=0.9, **kw)
+    assert better(givers, takers, 0.4)
+
+
+def test_implementing_budget_winners_raises_trust():
+    kw = dict(pb_share=0.3, pb_cycle=3, pb_delay=1)
+    assert better(tail("trust", pb_implementation=0.0, **kw), tail("trust", pb_implementation=1.0, **kw), 0.05)
+
+
+def test_co_delivery_raises_quality_over_consultation():
+    assert better(tail("quality", interaction="consultation"),
+                  tail("quality", interaction="co_delivery"), 0.1)

@@ -26,7 +26,7 @@ def test_reporters_exactly_as_named():
     assert tuple(df.columns) == REPORTERS == (
         "participation", "mean_contribution", "quality", "quality_growth", "free_rider_share",
         "trust", "inclusiveness_gap", "contribution_gini", "top1_share", "admin_cost",
-        "active_firms", "welfare", "data_contributions", "public_use",
+        "active_firms", "welfare", "data_contributions", "public_use", "firm_free_rider_share",
     )
     assert len(df) == 3
 

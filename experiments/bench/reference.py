@@ -31,7 +31,7 @@ import numpy as np
 
 from sim import behaviour
 from sim.administration import austerity_production, integration_efficiency
-from sim.agents import Firms
+from sim.firms import FirmSector
 from sim.governance import REGISTRY, make_rule
 from sim.metrics import gini, group_gap, share, top_share
 from sim.model import REPORTERS
@@ -48,6 +48,7 @@ SUPPORTED = {
     "rewards": ("none", "recognition"),
     "response": ("random",),
     "interaction": ("consultation",),
+    "voting": ("plurality", "equal_shares", "proportional"),  # unused while pb_share == 0
 }
 
 
@@ -130,9 +131,11 @@ class RefCitizen(mesa.Agent):
             nmean = m.visible
         # Beliefs move toward a mix of neighbours' and the visible mean contribution:
         # b' = (1 - lam) b + lam (w nmean + (1 - w) visible).
-        b = self.belief * m.belief_keep + m.belief_from_neighbours * nmean + m.belief_from_visible
-        self.belief = b
-        self.uses = m.quality_per_user >= self.outside
+        b = self.belief
+        if m.steps > 1:  # nothing to observe before the first round: keep the prior
+            b = b * m.belief_keep + m.belief_from_neighbours * nmean + m.belief_from_visible
+            self.belief = b
+        self.uses = m.quality_per_user - m.substitute_value >= self.outside
         self.eligible = self.invited
         # Type schedule, then trust, incentives and private gain, clipped to [0, 1].
         tau = self.slope * b + self.level
@@ -246,6 +249,8 @@ class ReferenceModel(mesa.Model):
         for family in REGISTRY:
             if p[family] not in SUPPORTED[family]:
                 raise NotImplementedError(f"reference model has no {family}={p[family]!r}")
+        if p["pb_share"] > 0:
+            raise NotImplementedError("reference model has no participatory budgeting")
         # Same draws, same order as CoProductionModel.__init__.
         rules = {family: make_rule(family, p[family], p) for family in REGISTRY}
         citizens = draw_citizens(p, self.rng)
@@ -256,8 +261,9 @@ class ReferenceModel(mesa.Model):
         )
         for rule in rules.values():
             rule.setup(citizens, self.rng)
-        firms = Firms(p["firms"], p["firm_cost"], self.rng)
-        self.firm_costs: list[float] = firms.cost.tolist()
+        # Firms are not citizens: the reference steps them with the same model-level sector.
+        self.firms = FirmSector(p, self.rng)
+        self.substitute_value = 0.0
 
         self.n = n
         self.access = p["access"]
@@ -331,17 +337,19 @@ class ReferenceModel(mesa.Model):
         citizens.do("advance")
 
         n = self.n
-        reach = self.share_online * self.n_uses / max(n, 1)
-        active_firms = sum(cost <= p["data_openness"] * reach for cost in self.firm_costs)
-        complements = p["firm_complement"] * active_firms
+        firms = self.firms.step(self.share_online * self.n_uses, n, self.quality_per_user, self.rng)
+        self.substitute_value = firms.substitute_value
+        active_firms = firms.active
         coproduced = p["coproduction_efficiency"] * self.coproduced / n
         production = austerity_production(p["production"], self.last_coproduced, p["austerity_response"])
+        public, outsourced = self.firms.outsourced_production(production)
         self.last_coproduced = coproduced
         integration = integration_efficiency(p["administrations"], p["interoperability"])
         self.data_contributions = self.n_data / n
         new_quality = next_quality(
-            self.quality, p["depreciation"], integration * production, integration * coproduced,
-            complements + p["data_value"] * self.data_contributions,
+            self.quality, p["depreciation"], integration * public + outsourced,
+            integration * coproduced,
+            firms.complements + firms.data_back + p["data_value"] * self.data_contributions,
         )
         growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
         self.quality_growth = growth
@@ -356,6 +364,7 @@ class ReferenceModel(mesa.Model):
 
         self._measure()
         self.active_firms = active_firms
+        self.firm_free_rider_share = firms.firm_free_rider_share
         self.admin_cost = (
             production + p["handling_cost"] * self.handled / n
             + self.monitoring_cost * self.monitoring + self.reward * self.mean_contribution

@@ -13,7 +13,7 @@ from typing import Any
 from sim.governance.access import AccessRule, InvitedAccess, OpenAccess, RegisteredAccess
 from sim.governance.base import GovernanceRule, StepContext
 from sim.governance.interaction import CoDelivery, CoDesign, Consultation, InteractionRule
-from sim.governance.response import RandomResponse, ResponseRule
+from sim.governance.response import DirectResponse, RandomResponse, ResponseRule
 from sim.governance.rewards import NoRewards, Recognition, RewardRule
 from sim.governance.sanctions import (
     AdminSanctions,
@@ -22,6 +22,7 @@ from sim.governance.sanctions import (
     SanctionOutcome,
     SanctionRule,
 )
+from sim.governance.voting import EqualShares, Plurality, Proportional, VotingRule
 from sim.spec import Param, ParameterError, did_you_mean
 
 #: family -> rule name -> class; the first rule of each family is its default.
@@ -31,8 +32,9 @@ REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {
         "access": (OpenAccess, RegisteredAccess, InvitedAccess),
         "sanctions": (NoSanctions, PeerSanctions, AdminSanctions),
         "rewards": (NoRewards, Recognition),
-        "response": (RandomResponse,),
+        "response": (RandomResponse, DirectResponse),
         "interaction": (Consultation, CoDelivery, CoDesign),
+        "voting": (Plurality, EqualShares, Proportional),
     }.items()
 }
 
@@ -84,6 +86,7 @@ __all__ = [
     "SanctionOutcome",
     "SanctionRule",
     "StepContext",
+    "VotingRule",
     "all_rules",
     "family_params",
     "make_rule",

@@ -19,6 +19,9 @@ class ResponseRule(GovernanceRule):
     """Base of response rules: `apply` returns matured inputs and which were acted on."""
 
     family = "response"
+    #: Whether an administration stands between input and the service (so trust in it
+    #: learns from its responses and from the service's quality).
+    administered: bool = True
 
 
 class RandomResponse(ResponseRule):
@@ -48,3 +51,21 @@ class RandomResponse(ResponseRule):
         matured = self.queue.popleft()
         acted = rng.random(matured.shape[0], dtype=np.float32) < self.responsiveness
         return matured, acted
+
+
+class DirectResponse(ResponseRule):
+    """No administration in between: every input reaches the public good at once.
+
+    The design of lab public-goods games (Fehr & Gächter 2000): tokens go straight to the
+    pot, so there is no administration to trust or distrust, and trust does not learn.
+    """
+
+    name = "direct"
+    administered = False
+
+    def setup(self, citizens, rng):  # noqa: D102
+        pass
+
+    def apply(self, contribution: np.ndarray, rng: np.random.Generator):
+        """Return this step's input, all of it acted on."""
+        return contribution.astype(np.float32), np.ones(contribution.shape[0], dtype=bool)
