@@ -48,31 +48,33 @@ def schedule(slope: np.ndarray, level: np.ndarray, hump: np.ndarray, belief: np.
     return tau
 
 
-def willingness(tau, trust, cost, marginal_return, reward, p) -> np.ndarray:  # noqa: PLR0917
-    """Desired contribution before sanctions, noise and access, clipped to [0, 1].
+def incentive_factors(cost, marginal_return: float, reward: float, sensitivity: float):
+    """(cost factor, private gain) of giving, per citizen; constant while incentives are.
 
     The type schedule was measured at the lab's net cost of giving (one unit costs 1 and
     returns ``REFERENCE_RETURN``). A citizen whose own net cost of giving is lower gives
-    more, one whose net cost is higher gives less, with elasticity
-    ``incentive_sensitivity``; when giving privately pays (net cost below zero) even selfish
-    citizens give, by the size of the private gain.
-
-    Args:
-        tau: Type schedule at the current belief.
-        trust: Trust in the administration.
-        cost: Marginal effort cost per citizen.
-        marginal_return: Own marginal return of a unit contributed (scalar).
-        reward: Reward per unit contributed (scalar).
-        p: Resolved model parameters.
+    more, one whose net cost is higher gives less: the disposition is scaled by
+    ``(lab net cost / own net cost) ** sensitivity``. When giving privately pays (net cost
+    below zero) even selfish citizens give, by the size of the private gain.
     """
-    trust_factor = np.maximum(1.0 + p["trust_weight"] * (trust - p["trust_reference"]), 0.0)
     net_cost = cost - (marginal_return + reward)
-    cost_factor = (LAB_NET_COST / np.maximum(net_cost, 0.1 * LAB_NET_COST)) ** p[
-        "incentive_sensitivity"
-    ]
-    out = tau * trust_factor
+    factor = (LAB_NET_COST / np.maximum(net_cost, 0.1 * LAB_NET_COST)) ** sensitivity
+    return factor, np.maximum(-net_cost, 0.0)
+
+
+def willingness(tau, trust, cost_factor, private_gain, p) -> np.ndarray:
+    """Desired contribution before sanctions, noise and access, clipped to [0, 1].
+
+    ``tau * trust factor * cost factor + private gain``, with the factors of
+    `incentive_factors` and trust factor ``1 + trust_weight * (trust - trust_reference)``.
+    """
+    out = trust - p["trust_reference"]
+    out *= p["trust_weight"]
+    out += 1.0
+    np.maximum(out, 0.0, out=out)
+    out *= tau
     out *= cost_factor
-    out += np.maximum(-net_cost, 0.0)
+    out += private_gain
     return np.clip(out, 0.0, 1.0, out=out)
 
 

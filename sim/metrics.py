@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Dot product by NumPy's pairwise summation, not BLAS.
+
+    BLAS splits long dot products across threads, which is slow when cores are busy and
+    makes the summation order depend on the machine; results must be bit-identical on any
+    machine (local, other processes, Dask workers).
+    """
+    return float(np.multiply(a, b).sum())
+
+
+@functools.lru_cache(maxsize=8)
+def _gini_weights(n: int) -> np.ndarray:
+    weights = np.arange(1 - n, n, 2, dtype=np.float64)  # 2i - n - 1 for i = 1..n
+    weights.flags.writeable = False
+    return weights
 
 
 def share(mask: np.ndarray, within: np.ndarray | None = None) -> float:
@@ -22,9 +41,7 @@ def gini(values: np.ndarray) -> float:
     total = float(values.sum())
     if n == 0 or total <= 0.0:
         return 0.0
-    x = np.sort(values)
-    ranks = np.arange(1 - n, n, 2, dtype=np.float64)  # 2i - n - 1 for i = 1..n
-    return float(np.dot(ranks, x)) / (n * total)
+    return dot(_gini_weights(n), np.sort(values)) / (n * total)
 
 
 def top_share(values: np.ndarray, fraction: float = 0.01) -> float:

@@ -70,6 +70,14 @@ class CoProductionModel(mesa.Model):
             raise ParameterError(str(err)) from None
         self.degree = np.diff(self.adjacency.indptr)
         self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
+        # Incentives are fixed for a run (costs, return, reward), so their per-citizen
+        # factors are computed once; the decision rule reuses them every step.
+        reward = self.rules["rewards"].rate()
+        self.cost_factor, self.private_gain = behaviour.incentive_factors(
+            self.citizens.cost, p["mpcr"], reward, p["incentive_sensitivity"]
+        )
+        self.compliance_cost = np.maximum(self.citizens.cost - p["mpcr"] - reward, 0.0)
+        self.data_base = 1.0 - self.citizens.privacy * (1.0 - p["data_control"])
         for rule in self.rules.values():
             rule.setup(self.citizens, self.rng)
         self.firms = FirmSector(p, self.rng)
@@ -156,13 +164,12 @@ class CoProductionModel(mesa.Model):
         """Contributions after willingness, noise, sanctions and access; also who wanted to."""
         c, p, rules = self.citizens, self.p, self.rules
         tau = behaviour.schedule(c.slope, c.level, self.hump, c.belief)
-        reward = rules["rewards"].rate()
-        want = behaviour.willingness(tau, c.trust, c.cost, p["mpcr"], reward, p)
+        want = behaviour.willingness(tau, c.trust, self.cost_factor, self.private_gain, p)
         behaviour.add_noise(want, p["decision_noise"], self.rng)
         sanctions = rules["sanctions"]
         norm = sanctions.norm(ctx)
         if sanctions.name != "none":
-            compliance_cost = np.maximum(c.cost - p["mpcr"] - reward, 0.0)
+            compliance_cost = self.compliance_cost
             liable = c.uses & c.eligible  # only they can be fined, so only they comply
             expected = sanctions.expected_fine(ctx) * liable
             behaviour.comply(want, norm, expected, compliance_cost)
@@ -201,8 +208,7 @@ class CoProductionModel(mesa.Model):
         """
         c, p = self.citizens, self.p
         u = self.rng.random(c.n, dtype=np.float32)
-        willing = c.trust * (1.0 - c.privacy * (1.0 - p["data_control"]))
-        np.less(u, willing, out=c.shares_data)
+        np.less(u, c.trust * self.data_base, out=c.shares_data)
         c.shares_data &= c.uses
         self.data_contributions = share(c.shares_data)
         return p["data_value"] * self.data_contributions

@@ -54,15 +54,3 @@ def next_quality(quality: float, depreciation: float, production: float, coprodu
                  complements: float = 0.0) -> float:
     """Quality next step: depreciated stock plus this step's inflows (never negative)."""
     return max(0.0, (1.0 - depreciation) * quality + production + coproduced + complements)
-
-
-def coproduced_input(acted_input: np.ndarray, skill: np.ndarray, efficiency: float) -> float:
-    """Per-citizen quality added by acted-on input: effort times skill, times efficiency.
-
-    Args:
-        acted_input: Each citizen's input that the administration acted on (0 if not).
-        skill: Each citizen's skill.
-        efficiency: Quality per unit of skill-weighted input.
-    """
-    n = acted_input.shape[0]
-    return efficiency * float(np.dot(acted_input, skill)) / n if n else 0.0

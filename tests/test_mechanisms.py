@@ -32,8 +32,8 @@ def test_type_schedules():
 
 def test_willingness_equals_schedule_at_lab_incentives():
     tau = np.array([0.3, 0.0, 0.45, 0.9])
-    out = behaviour.willingness(tau, np.full(4, P["trust_reference"]), np.ones(4),
-                                behaviour.REFERENCE_RETURN, 0.0, P)
+    factor, gain = behaviour.incentive_factors(np.ones(4), behaviour.REFERENCE_RETURN, 0.0, 0.5)
+    out = behaviour.willingness(tau, np.full(4, P["trust_reference"]), factor, gain, P)
     np.testing.assert_allclose(out, tau)
 
 
@@ -42,7 +42,8 @@ def test_willingness_incentives_and_trust():
     tau = np.array([0.2, 0.2, 0.0, 0.0])
     trust = np.array([0.5, 1.0, 0.5, 0.5])
     cost = np.array([0.7, 1.0, 1.0, 0.2])  # net cost 0.3 halves the lab's 0.6 -> doubles tau
-    out = behaviour.willingness(tau, trust, cost, 0.4, 0.0, p)
+    factor, gain = behaviour.incentive_factors(cost, 0.4, 0.0, 1.0)
+    out = behaviour.willingness(tau, trust, factor, gain, p)
     # 0.2*2; 0.2*1.5 (trust +0.5); free rider stays 0; giving pays 0.2 -> gives 0.2
     np.testing.assert_allclose(out, [0.4, 0.3, 0.0, 0.2])
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.governance.base import GovernanceRule
+from sim.metrics import dot
 from sim.spec import Param
 
 
@@ -36,7 +37,7 @@ class InteractionRule(GovernanceRule):
             acted_input: Matured input the administration acted on (0 where not).
             skill: Citizens' skills.
         """
-        return float(np.dot(acted_input, skill)) / max(skill.shape[0], 1)
+        return dot(acted_input, skill) / max(skill.shape[0], 1)
 
     def production_multiplier(self) -> float:
         """Factor on the administration's own production from past co-design."""
@@ -55,7 +56,7 @@ class CoDelivery(InteractionRule):
     name = "co_delivery"
 
     def coproduce(self, current, acted_input, skill):  # noqa: D102
-        return float(np.dot(current, skill)) / max(skill.shape[0], 1)
+        return dot(current, skill) / max(skill.shape[0], 1)
 
 
 class CoDesign(InteractionRule):
