@@ -59,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
     scenario = apply_overrides(load_scenario(args.scenario), args.overrides)
     progress = {"auto": True, "always": "always", "never": False}[args.progress]
     result = run_scenario(scenario, steps=args.steps, seed=args.seed, progress=progress)
-    files = write_outputs(result, args.out)
+    try:
+        files = write_outputs(result, args.out)
+    except OSError as err:
+        raise ScenarioError(f"--out {args.out}: cannot write the outputs ({err.strerror or err})") from None
     if not args.quiet:
         print(f"coprod: {scenario.name}: {scenario.one_line}")
         print(f"{result.steps} steps, {result.params['citizens']} citizens, seed {result.seed} "

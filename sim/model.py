@@ -207,6 +207,9 @@ class CoProductionModel(mesa.Model):
         over their data, citizens' data contributions fall (Castelnovo 2016).
         """
         c, p = self.citizens, self.p
+        if p["data_value"] == 0.0:  # no platform collects citizens' data
+            self.data_contributions = 0.0
+            return 0.0
         u = self.rng.random(c.n, dtype=np.float32)
         np.less(u, c.trust * self.data_base, out=c.shares_data)
         c.shares_data &= c.uses

@@ -64,7 +64,7 @@ _SERVICE = (
     Param("initial_quality", 1.0, "Service quality at the start.", "service", 0, 1e6),
     Param("digital_cost_gap", 0.5, "How much the online channel lowers effort cost for the digitally literate and raises it for others.", "service", 0, 2, source="Fugini & Teimourikia 2016 (ICT lowers the cost of taking part)"),
     Param("data_control", 0.5, "Degree to which citizens control the data they contribute as sensors.", "service", 0, 1, source="Castelnovo 2016 (citizens as sensors)"),
-    Param("data_value", 0.05, "Quality added per citizen-share of users contributing data.", "service", 0, 10, source="Castelnovo 2016"),
+    Param("data_value", 0.05, "Quality added per citizen-share of users contributing data (0: no data platform, nobody is asked).", "service", 0, 10, source="Castelnovo 2016"),
 )
 
 _ADMINISTRATION = (

@@ -1,22 +1,19 @@
 """Scenario files: a situation described in readable YAML, validated by a typed schema.
 
-A scenario file has top-level keys ``name``, ``description`` (required; its first line is
-the one-line description), ``source``, ``steps``, ``seed`` and the sections
-``population``, ``service``, ``administration``, ``governance``, ``firms`` and ``game``.
-The section schemas are generated from `sim.parameters.MODEL_PARAMS` (one field per
-declared `Param`, same name, default, range or choices and description), so the model,
-this schema, the command line and the sweeps share one list of parameters.
+Top-level keys: ``name``, ``description`` (required; first line = one-line description),
+``source``, ``steps``, ``seed``, and the sections population, service, administration,
+governance, firms and game, whose schemas are generated from `sim.parameters.MODEL_PARAMS`
+(field = `Param` name, default, range or choices, description): one list of parameters.
 
-A ``game`` section makes the scenario a lab public-goods design. Besides ``mpcr`` and
-``group_size`` (model parameters) it has three scenario-only fields: ``endowment`` (tokens
-per round; outputs convert contribution shares to tokens), ``rounds`` and ``punishment``
-(``none`` or ``peer``). It maps to the model as ``network: groups`` (separate groups of
-``group_size``), ``sanctions: peer`` with ``punishment_ratio: 1/3`` when ``punishment:
-peer`` (Fehr & Gächter 2000's 1:3 technology), else ``sanctions: none``; and
-``responsiveness: 1``, ``response_delay: 0`` (in the lab every token reaches the pot).
-The run lasts ``rounds`` steps unless ``steps`` is given. An explicit
-``population.network`` or ``governance.sanctions`` contradicting this is an error;
-explicit ``responsiveness``, ``response_delay`` or ``punishment_ratio`` win.
+A ``game`` section makes a lab public-goods design: ``mpcr``, ``group_size`` and the
+scenario-only ``endowment`` (tokens; outputs convert shares to tokens), ``rounds`` and
+``punishment`` (none / peer). It maps to ``network=groups``, ``sanctions=peer`` with
+``punishment_ratio=1/3`` for peer punishment (Fehr & Gächter 2000's 1:3) else ``none``,
+``response=direct`` (no administration in between; trust does not learn) with
+``responsiveness=1`` and ``response_delay=0`` (every token reaches the pot), and
+``rounds`` steps unless ``steps`` is given. An explicit ``population.network`` or
+``governance.sanctions`` contradicting it is an error; explicit ``response``,
+``responsiveness``, ``response_delay`` or ``punishment_ratio`` win. See docs/scenarios.md.
 """
 
 from __future__ import annotations
@@ -41,6 +38,7 @@ from pydantic import (
 
 from sim.parameters import MODEL_PARAMS, SECTIONS, resolve_model_params
 from sim.spec import Param, ParameterError, did_you_mean
+from sim.yamlfile import ScenarioError, parse_yaml
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 FG = "Fehr & Gächter 2000"
@@ -68,16 +66,8 @@ SECTION_PARAMS: dict[str, dict[str, Param]] = {
 }
 TOP_KEYS: tuple[str, ...] = (*TEXT_FIELDS, *RUN_PARAMS, *SECTIONS)
 LAB_PUNISHMENT_RATIO = 1 / 3  # Fehr & Gächter 2000: one token of cost removes three
-LAB_DEFAULTS = {"responsiveness": 1.0, "response_delay": 0}  # every token reaches the pot
-
-
-class ScenarioError(ValueError):
-    """Bad scenario input; the message names the file or option, the field and what is allowed."""
-
-    def __init__(self, message: str):
-        """Keep `message` (also the exception's text)."""
-        super().__init__(message)
-        self.message = message
+#: Lab settings an explicit value overrides: every token reaches the pot, no administration.
+LAB_DEFAULTS = {"response": "direct", "responsiveness": 1.0, "response_delay": 0}
 
 
 def _number_only(value: Any) -> Any:
@@ -100,7 +90,7 @@ def _field(p: Param) -> tuple[Any, Any]:
 def _section_model(section: str) -> type[BaseModel]:
     fields = {n: _field(p) for n, p in SECTION_PARAMS[section].items()}
     doc = f"The `{section}` section of a scenario (generated from the declared parameters)."
-    config = ConfigDict(extra="forbid")
+    config = ConfigDict(extra="forbid", frozen=True)
     return create_model(f"{section.capitalize()}Section", __config__=config, __doc__=doc, **fields)
 
 
@@ -110,7 +100,7 @@ SECTION_MODELS: dict[str, type[BaseModel]] = {s: _section_model(s) for s in SECT
 class ScenarioBase(BaseModel):
     """Fields and behaviour shared by every scenario; `Scenario` adds the generated sections."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     name: StrictStr | None = Field(None, description=TEXT_FIELDS["name"])
     description: StrictStr = Field(description=TEXT_FIELDS["description"])
     source: StrictStr | None = Field(None, description=TEXT_FIELDS["source"])
@@ -252,38 +242,6 @@ def _validate(data: Any, prefix: str, origin: str) -> ScenarioBase:
     scenario._origin = origin
     scenario.model_kwargs()  # cross-field checks now, not at run time
     return scenario
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML loader that rejects duplicate keys instead of keeping the last one."""
-
-
-def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if isinstance(key, str) and key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key if isinstance(key, str) else id(key_node))
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
-
-
-def parse_yaml(text: str, label: str) -> Any:
-    """Parse YAML safely; syntax errors become a `ScenarioError` with line and column."""
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        context = f" ({err.context})" if err.context else ""
-        raise ScenarioError(f"{label}: {where}invalid YAML: {err.problem}{context}") from None
-    except yaml.YAMLError as err:
-        raise ScenarioError(f"{label}: invalid YAML: {err}") from None
 
 
 def scenario_names() -> list[str]:

@@ -116,16 +116,17 @@ def test_game_section_maps_to_a_lab_design(tmp_path):
     sc = load_scenario(write(tmp_path, "description: x\ngame: {group_size: 5, mpcr: 0.5, rounds: 7}\n"))
     kw = sc.model_kwargs()
     assert (kw["network"], kw["group_size"], kw["mpcr"], kw["sanctions"]) == ("groups", 5, 0.5, "none")
-    assert (kw["responsiveness"], kw["response_delay"]) == (1.0, 0)
+    assert (kw["response"], kw["responsiveness"], kw["response_delay"]) == ("direct", 1.0, 0)
     assert sc.run_steps == 7
     assert apply_overrides(sc, ["steps=3"]).run_steps == 3
 
 
 def test_game_explicit_tunings_win_and_punishment_sets_peer(tmp_path):
     text = ("description: x\ngame: {punishment: peer}\nadministration: {responsiveness: 0.5}\n"
-            "governance: {sanctions: peer}\n")
+            "governance: {sanctions: peer, response: random}\n")
     kw = load_scenario(write(tmp_path, text)).model_kwargs()
-    assert (kw["sanctions"], kw["punishment_ratio"], kw["responsiveness"]) == ("peer", 1 / 3, 0.5)
+    assert (kw["sanctions"], kw["punishment_ratio"]) == ("peer", 1 / 3)
+    assert (kw["response"], kw["responsiveness"], kw["response_delay"]) == ("random", 0.5, 0)
 
 
 @pytest.mark.parametrize(("extra", "field"), [

@@ -210,7 +210,7 @@ class RefCitizen(mesa.Agent):
                     m.handled += matured
         # Citizens as sensors: share data if trusting and in control of it.
         willing_data = self.trust * (1.0 - self.privacy * (1.0 - m.data_control))
-        if self.uses and m.random.random() < willing_data:
+        if m.data_value and self.uses and m.random.random() < willing_data:
             m.n_data += 1
 
     def settle(self) -> None:
@@ -330,6 +330,7 @@ class ReferenceModel(mesa.Model):
         self.belief_from_visible = p["belief_learning"] * (1.0 - p["neighbour_weight"]) * self.visible
         self.n_uses = self.n_active = self.n_data = 0
         self.data_control = p["data_control"]
+        self.data_value = p["data_value"]
         self.coproduced = self.handled = self.total_fines = 0.0
 
         citizens.shuffle_do("step")
