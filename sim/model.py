@@ -30,7 +30,6 @@ from sim.network import build_network, neighbour_mean
 from sim.parameters import MODEL_PARAMS, resolve_model_params
 from sim.population import HUMP, draw_citizens
 from sim.service import next_quality, online_share_of, quality_per_user
-from sim.spec import ParameterError
 
 #: Model reporter names, in the order the DataCollector records them.
 REPORTERS: tuple[str, ...] = (
@@ -61,13 +60,10 @@ class CoProductionModel(mesa.Model):
         self.rules = {family: make_rule(family, p[family], p) for family in REGISTRY}
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
-        try:
-            self.adjacency = build_network(
-                p["network"], n, self.rng, degree=p["degree"], rewire=p["rewire"],
-                group_size=p["group_size"],
-            )
-        except ValueError as err:  # cross-field limits (degree vs citizens) live there
-            raise ParameterError(str(err)) from None
+        self.adjacency = build_network(
+            p["network"], n, self.rng, degree=p["degree"], rewire=p["rewire"],
+            group_size=p["group_size"],
+        )
         self.degree = np.diff(self.adjacency.indptr)
         self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
         # Incentives are fixed for a run (costs, return, reward), so their per-citizen

@@ -191,6 +191,25 @@ def build_network(
         ValueError: If ``kind`` is unknown or a parameter is out of range; the
             message names the parameter, the value given and the allowed values.
     """
+    n, degree, rewire, group_size = check_network(kind, n, degree, rewire, group_size)
+    if kind == "small_world":
+        return _small_world(n, degree, rewire, rng)
+    if kind == "scale_free":
+        return _scale_free(n, degree, rng)
+    if kind == "lattice":
+        return _lattice(n, degree)
+    return _groups(n, group_size)
+
+
+def check_network(kind: str, n: int, degree: int, rewire: float, group_size: int):
+    """Validate network settings without building anything (used at parameter resolution).
+
+    Returns:
+        ``(n, degree, rewire, group_size)`` as plain int / float.
+
+    Raises:
+        ValueError: Naming the parameter, the value given and the allowed values.
+    """
     if kind not in NETWORK_KINDS:
         hint = difflib.get_close_matches(str(kind), NETWORK_KINDS, n=1)
         extra = f"; did you mean {hint[0]!r}?" if hint else ""
@@ -206,18 +225,14 @@ def build_network(
         degree = _check_int("degree", degree, 2, rule)
         if degree % 2 or degree > n - 1:
             raise ValueError(f"degree={degree!r} is not valid; degree must be {rule}")
-        return _small_world(n, degree, float(rewire), rng)
-    if kind == "scale_free":
+    elif kind == "scale_free":
         degree = _check_int("degree", degree, 1, "an integer >= 1 for network='scale_free'")
-        return _scale_free(n, degree, rng)
-    if kind == "lattice":
-        if degree not in (4, 8) or isinstance(degree, bool):
-            raise ValueError(
-                f"degree={degree!r} is not valid for network='lattice'; "
-                "choose 4 (von Neumann) or 8 (Moore)"
-            )
-        return _lattice(n, int(degree))
-    return _groups(n, group_size)
+    elif kind == "lattice" and (degree not in (4, 8) or isinstance(degree, bool)):
+        raise ValueError(
+            f"degree={degree!r} is not valid for network='lattice'; "
+            "choose 4 (von Neumann) or 8 (Moore)"
+        )
+    return n, int(degree), float(rewire), group_size
 
 
 def neighbour_mean(

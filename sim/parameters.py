@@ -13,7 +13,7 @@ from typing import Any
 from sim.budgeting import PB_PARAMS
 from sim.firms import FIRM_PARAMS
 from sim.governance import REGISTRY, family_params
-from sim.network import NETWORK_KINDS
+from sim.network import NETWORK_KINDS, check_network
 from sim.population import type_shares
 from sim.spec import Param, ParameterError, resolve
 
@@ -110,6 +110,10 @@ def resolve_model_params(given: Mapping[str, Any]) -> dict[str, Any]:
         ParameterError: Unknown name (with the valid ones), bad value, or shares over 1.
     """
     p = resolve(MODEL_PARAMS, given, what="model parameter")
+    try:  # cross-field limits of the network (degree vs citizens), checked before building
+        check_network(p["network"], p["citizens"], p["degree"], p["rewire"], p["group_size"])
+    except ValueError as err:
+        raise ParameterError(str(err).replace("n - 1 (n=", "citizens - 1 (citizens=")) from None
     shares = type_shares(p)[:3]
     if shares.sum() > 1.0 + 1e-9:
         raise ParameterError(

@@ -181,8 +181,7 @@ def test_unknown_scenario_name_lists_available():
 
 
 def test_model_level_cross_field_error_is_a_scenario_error(tmp_path):
-    sc = load_scenario(write(tmp_path, "description: x\npopulation: {citizens: 5}\n"))
-    msg = error_of(run_scenario, sc)
+    msg = error_of(load_scenario, write(tmp_path, "description: x\npopulation: {citizens: 5}\n"))
     assert msg.startswith("s.yaml: ") or "s.yaml: " in msg
     assert "population.degree=6 is not valid" in msg
 
