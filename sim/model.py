@@ -101,10 +101,14 @@ class CoProductionModel(mesa.Model):
         c, p, rules = self.citizens, self.p, self.rules
         prev = c.contribution
         visible = float(prev.mean())
-        ctx = StepContext(c, neighbour_mean(self.adjacency, prev, self.degree, visible), None)
-        if getattr(rules["sanctions"], "needs_neighbour_active", False):
-            active = (prev > EPS).astype(np.float64)
-            ctx.neighbour_active = neighbour_mean(self.adjacency, active, self.degree, 0.0)
+        needs_active = getattr(rules["sanctions"], "needs_neighbour_active", False)
+        if self.steps == 1:  # nothing observed yet: expect neighbours to do what one believes
+            ctx = StepContext(c, c.belief.copy(), np.ones(c.n) if needs_active else None)
+        else:
+            ctx = StepContext(c, neighbour_mean(self.adjacency, prev, self.degree, visible), None)
+            if needs_active:
+                active = (prev > EPS).astype(np.float64)
+                ctx.neighbour_active = neighbour_mean(self.adjacency, active, self.degree, 0.0)
         if self.steps > 1:  # nothing to observe before the first round: keep the prior
             behaviour.update_beliefs(c.belief, ctx.neighbour_mean, visible, p)
         # Substitutive firms' private alternative adds to every citizen's outside option.

@@ -10,10 +10,11 @@ scenario-only ``endowment`` (tokens; outputs convert shares to tokens), ``rounds
 ``punishment`` (none / peer). It maps to ``network=groups``, ``sanctions=peer`` with
 ``punishment_ratio=1/3`` for peer punishment (Fehr & Gächter 2000's 1:3) else ``none``,
 ``response=direct`` (no administration in between; trust does not learn) with
-``responsiveness=1`` and ``response_delay=0`` (every token reaches the pot), and
+``responsiveness=1`` and ``response_delay=0`` (every token reaches the pot),
+``neighbour_weight=1`` (subjects see only their group), and
 ``rounds`` steps unless ``steps`` is given. An explicit ``population.network`` or
 ``governance.sanctions`` contradicting it is an error; explicit ``response``,
-``responsiveness``, ``response_delay`` or ``punishment_ratio`` win. See docs/scenarios.md.
+``responsiveness``, ``response_delay``, ``neighbour_weight`` or ``punishment_ratio`` win. See docs/scenarios.md.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ SECTION_PARAMS: dict[str, dict[str, Param]] = {
 TOP_KEYS: tuple[str, ...] = (*TEXT_FIELDS, *RUN_PARAMS, *SECTIONS)
 LAB_PUNISHMENT_RATIO = 1 / 3  # Fehr & Gächter 2000: one token of cost removes three
 #: Lab settings an explicit value overrides: every token reaches the pot, no administration.
-LAB_DEFAULTS = {"response": "direct", "responsiveness": 1.0, "response_delay": 0}
+LAB_DEFAULTS = {"response": "direct", "responsiveness": 1.0, "response_delay": 0,
+                # subjects see only their own group's contributions
+                "neighbour_weight": 1.0}
 
 
 def _number_only(value: Any) -> Any:

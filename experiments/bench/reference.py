@@ -129,6 +129,8 @@ class RefCitizen(mesa.Agent):
             nmean = total / len(nbrs)
         else:
             nmean = m.visible
+        if m.steps == 1:  # nothing observed yet: expect neighbours to do what one believes
+            nmean, nactive = self.belief, 1.0
         # Beliefs move toward a mix of neighbours' and the visible mean contribution:
         # b' = (1 - lam) b + lam (w nmean + (1 - w) visible).
         b = self.belief
