@@ -18,7 +18,7 @@ ODD+D summary (details in docs/ODD.md):
   logic; Fehr & Gächter 2000 for peer punishment raising contributions).
 * **Learning.** Beliefs move toward what neighbours and the visible aggregate contributed;
   trust moves toward whether one's input was acted on (Sjoberg, Mellon & Peixoto 2017) and
-  with the growth of service quality.
+  with the growth of the administration's own effort (austerity erodes it).
 """
 
 from __future__ import annotations
@@ -121,8 +121,12 @@ def update_trust_feedback(trust, had_input, acted, rate) -> None:
     trust[idx] += rate * (acted[idx] - trust[idx])
 
 
-def update_trust_quality(trust, quality_growth, weight) -> None:
-    """Everyone's trust follows the service's quality growth (positive or negative)."""
-    if weight and quality_growth:
-        trust += weight * float(np.clip(quality_growth, -1.0, 1.0))
+def update_trust_effort(trust, effort_growth, weight) -> None:
+    """Everyone's trust follows the growth of the administration's own effort.
+
+    Citizens judge the administration by what it does itself: when it cuts its own
+    production (austerity) trust falls; quality that citizens co-produce earns it no credit.
+    """
+    if weight and effort_growth:
+        trust += weight * float(np.clip(effort_growth, -1.0, 1.0))
         np.clip(trust, 0.0, 1.0, out=trust)

@@ -84,6 +84,7 @@ class CoProductionModel(mesa.Model):
         self.administrations = [Administration(self, p["production"] / k) for _ in range(k)]
         self.integration = integration_efficiency(k, p["interoperability"])
         self.coproduced = 0.0
+        self.effort = p["production"]  # the administration's own effort last step
         self.share_online = online_share_of(p["channel"], p["online_share"])
         self.quality = p["initial_quality"]
         self.quality_per_user = quality_per_user(self.quality, n, self.share_online, p)
@@ -140,9 +141,9 @@ class CoProductionModel(mesa.Model):
             new_quality, np.count_nonzero(c.uses), self.share_online, p
         )
         if rules["response"].administered:
-            behaviour.update_trust_quality(c.trust, self.quality_growth, p["trust_quality_weight"])
+            behaviour.update_trust_effort(c.trust, self.effort_growth, p["trust_effort_weight"])
 
-        active = contribution > EPS
+        active = self.inputs > EPS  # took part: gave effort (or, when reporting, filed a report)
         payoff = c.payoff
         np.multiply(c.uses, self.quality_per_user, out=payoff)
         payoff -= c.cost * contribution
@@ -184,19 +185,26 @@ class CoProductionModel(mesa.Model):
         own = austerity_production(p["production"], self.coproduced, p["austerity_response"])
         for admin in self.administrations:
             admin.production = own / len(self.administrations)
-        return own * self.rules["interaction"].production_multiplier()
+        effort = own * self.rules["interaction"].production_multiplier()
+        last = self.effort
+        self.effort_growth = (effort - last) / last if last > 0 else 0.0
+        self.effort = effort
+        return effort
 
     def _respond(self, contribution: np.ndarray) -> tuple[float, float]:
         """Act on matured input; contributors' trust learns. Returns (quality, handled)."""
         c, p = self.citizens, self.p
-        response = self.rules["response"].apply(contribution, self.rng)
+        self.inputs = self.rules["interaction"].inputs(contribution, c, self.rng)
+        response = self.rules["response"].apply(self.inputs, self.rng)
         acted_input = np.zeros(c.n)
+        self.feedback = None  # (whose input matured this step, which of it was acted on)
         if response is not None:
             matured, acted = response
+            self.feedback = (matured > EPS, acted)
             if self.rules["response"].administered:
-                behaviour.update_trust_feedback(c.trust, matured > EPS, acted, p["trust_learning"])
+                behaviour.update_trust_feedback(c.trust, self.feedback[0], acted, p["trust_learning"])
             np.multiply(matured, acted, out=acted_input)
-        raw = self.rules["interaction"].coproduce(contribution, acted_input, c.skill)
+        raw = self.rules["interaction"].coproduce(self.inputs, acted_input, c.skill)
         self.coproduced = p["coproduction_efficiency"] * raw
         return self.coproduced, float(acted_input.sum()) / max(c.n, 1)
 

@@ -39,6 +39,7 @@ class Citizens:
         payoff: This step's welfare (quality received minus costs, fines, plus rewards).
         privacy: Concern about how contributed data is used, in [0, 1].
         shares_data: Contributed sensor data this step (citizens as sensors).
+        engagement: Rate of meeting something worth reporting (mean 1, heavy-tailed).
     """
 
     ctype: np.ndarray
@@ -57,6 +58,7 @@ class Citizens:
     payoff: np.ndarray
     privacy: np.ndarray
     shares_data: np.ndarray
+    engagement: np.ndarray
 
     @property
     def n(self) -> int:
@@ -101,6 +103,8 @@ def draw_citizens(p: dict, rng: np.random.Generator) -> Citizens:
     trust = np.clip(rng.normal(p["trust"], p["trust_sd"], n), 0.0, 1.0)
     outside = rng.uniform(0.0, 2.0 * p["outside_option"], n)
     privacy = rng.random(n)
+    s2 = p["engagement_sigma"] ** 2  # lognormal with mean 1: a few citizens meet most issues
+    engagement = rng.lognormal(-s2 / 2.0, p["engagement_sigma"], n)
     return Citizens(
         ctype=ctype,
         slope=slope,
@@ -118,4 +122,5 @@ def draw_citizens(p: dict, rng: np.random.Generator) -> Citizens:
         payoff=np.zeros(n),
         privacy=privacy,
         shares_data=np.zeros(n, dtype=bool),
+        engagement=engagement,
     )

@@ -72,7 +72,7 @@ def test_beliefs_and_trust_learning():
     behaviour.update_trust_feedback(trust, np.array([True, True, False]),
                                     np.array([True, False, True]), 0.2)
     np.testing.assert_allclose(trust, [0.6, 0.4, 0.5])
-    behaviour.update_trust_quality(trust, 0.1, 0.5)
+    behaviour.update_trust_effort(trust, 0.1, 0.5)
     np.testing.assert_allclose(trust, [0.65, 0.45, 0.55])
 
 

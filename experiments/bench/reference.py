@@ -321,6 +321,7 @@ class ReferenceModel(mesa.Model):
         self.quality_per_user = quality_per_user(self.quality, n, self.share_online, p)
         self.visible = 0.0
         self.last_coproduced = 0.0
+        self.last_effort = p["production"]
         self.datacollector = mesa.DataCollector(model_reporters={r: r for r in REPORTERS})
 
     def step(self) -> None:
@@ -358,8 +359,12 @@ class ReferenceModel(mesa.Model):
         self.quality_growth = growth
         self.quality = new_quality
         self.quality_per_user = quality_per_user(new_quality, self.n_uses, self.share_online, p)
-        weight = p["trust_quality_weight"]
-        self.trust_shift = weight * min(max(growth, -1.0), 1.0) if weight and growth else 0.0
+        effort_growth = (production - self.last_effort) / self.last_effort if self.last_effort > 0 else 0.0
+        self.last_effort = production
+        weight = p["trust_effort_weight"]
+        self.trust_shift = (
+            weight * min(max(effort_growth, -1.0), 1.0) if weight and effort_growth else 0.0
+        )
         punisher_cost = self.punishment_ratio * self.total_fines
         self.punisher_share = punisher_cost / self.n_active if self.n_active else 0.0
 

@@ -12,7 +12,13 @@ from typing import Any
 
 from sim.governance.access import AccessRule, InvitedAccess, OpenAccess, RegisteredAccess
 from sim.governance.base import GovernanceRule, StepContext
-from sim.governance.interaction import CoDelivery, CoDesign, Consultation, InteractionRule
+from sim.governance.interaction import (
+    CoDelivery,
+    CoDesign,
+    Consultation,
+    InteractionRule,
+    Reporting,
+)
 from sim.governance.response import DirectResponse, RandomResponse, ResponseRule
 from sim.governance.rewards import NoRewards, Recognition, RewardRule
 from sim.governance.sanctions import (
@@ -33,7 +39,7 @@ REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {
         "sanctions": (NoSanctions, PeerSanctions, AdminSanctions),
         "rewards": (NoRewards, Recognition),
         "response": (RandomResponse, DirectResponse),
-        "interaction": (Consultation, CoDelivery, CoDesign),
+        "interaction": (Consultation, CoDelivery, CoDesign, Reporting),
         "voting": (Plurality, EqualShares, Proportional),
     }.items()
 }

@@ -7,6 +7,8 @@ How citizens' input becomes service quality:
 * ``co_delivery``: citizens deliver part of the service themselves (operational
   co-production): all their effort adds quality at once, the administration's response
   only tells them whether it was supported;
+* ``reporting``: citizens file discrete reports (FixMyStreet), acted on as in
+  consultation;
 * ``co_design``: citizens shape the service (strategic co-production): acted-on input adds
   less quality directly but permanently raises the quality the administration's own
   production yields, with diminishing returns up to ``design_ceiling``.
@@ -28,6 +30,10 @@ class InteractionRule(GovernanceRule):
 
     def setup(self, citizens, rng):  # noqa: D102
         self.design_gain = 0.0
+
+    def inputs(self, contribution: np.ndarray, citizens, rng: np.random.Generator) -> np.ndarray:
+        """What citizens hand in this step (default: their effort itself)."""
+        return contribution
 
     def coproduce(self, current: np.ndarray, acted_input: np.ndarray, skill: np.ndarray) -> float:
         """Quality added per citizen (before `coproduction_efficiency`) by this step's input.
@@ -75,3 +81,26 @@ class CoDesign(InteractionRule):
         room = self.design_ceiling - self.design_gain
         self.design_gain += room * (1.0 - np.exp(-self.design_learning * effective))
         return 0.5 * effective
+
+
+class Reporting(Consultation):
+    """Citizens as reporters (FixMyStreet-style): effort becomes discrete reports.
+
+    A citizen files a report in a step with probability
+    ``min(1, report_rate * engagement * contribution)``, where engagement is the citizen's
+    heavy-tailed rate of meeting something worth reporting (see `engagement_sigma`); the
+    administration acts on a share of reports, as in consultation. Few citizens ever report
+    and a small core files most reports (participation inequality; Nielsen 2006), and
+    reporters learn from whether their report was fixed (Sjoberg, Mellon & Peixoto 2017).
+    """
+
+    name = "reporting"
+    params = (
+        Param("report_rate", 0.05, "Reports per step of a citizen with engagement 1 giving fully.",
+              "governance", 0.0, 1.0, source="Sjoberg, Mellon & Peixoto 2017 (FixMyStreet)"),
+    )
+
+    def inputs(self, contribution, citizens, rng):  # noqa: D102
+        chance = contribution * citizens.engagement
+        chance *= self.report_rate
+        return (rng.random(contribution.shape[0]) < chance).astype(np.float64)

@@ -1,0 +1,21 @@
+"""`coprod validate`: the model against published patterns (pattern-oriented modelling)."""
+
+from sim.validation.patterns import PatternResult, lab_decay, lab_punishment
+from sim.validation.platform import (
+    contributor_types,
+    online_scale,
+    participation_inequality,
+    responsiveness_repeat,
+)
+
+#: id -> (pattern function, replications in a full run, replications in CI's reduced run).
+PATTERNS = {
+    "lab_decay": (lab_decay, 50, 15),
+    "lab_punishment": (lab_punishment, 50, 15),
+    "contributor_types": (contributor_types, 20, 6),
+    "responsiveness_repeat": (responsiveness_repeat, 60, 20),
+    "participation_inequality": (participation_inequality, 40, 12),
+    "online_scale": (online_scale, 10, 4),
+}
+
+__all__ = ["PATTERNS", "PatternResult"]
