@@ -9,19 +9,25 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.parameters import MODEL_PARAMS, SECTIONS
+from sim.scenario import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
 
 
 def parameter_table() -> str:
-    """Markdown table of every model parameter: section, name, default, allowed, source."""
+    """Markdown table of every scenario-file field: section, name, default, allowed, source.
+
+    Sections are the scenario schema's (model parameters plus the scenario-only game and
+    run fields), so the table covers exactly what a scenario file may set.
+    """
     lines = ["| section | parameter | default | allowed | meaning | source |",
              "|---|---|---|---|---|---|"]
-    for section in SECTIONS:
-        for p in MODEL_PARAMS.values():
-            if p.section == section:
-                allowed = p.allowed().replace("one of: ", "")
-                lines.append(f"| {section} | `{p.name}` | `{p.default!r}` | {allowed} | "
-                             f"{p.doc} | {p.source} |")
+    for name, doc in TEXT_FIELDS.items():
+        lines.append(f"| (top level) | `{name}` | | text | {doc} | |")
+    sections = {"(top level)": RUN_PARAMS, **SECTION_PARAMS}
+    for section, params in sections.items():
+        for p in params.values():
+            allowed = p.allowed().replace("one of: ", "")
+            lines.append(f"| {section} | `{p.name}` | `{p.default!r}` | {allowed} | "
+                         f"{p.doc} | {p.source} |")
     return "\n".join(lines)
 
 
