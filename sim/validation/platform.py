@@ -37,7 +37,8 @@ def contributor_types(reps: int) -> PatternResult:
         f"elicited shares within +/- {SHARE_TOLERANCE:.2f} of 0.50 conditional / 0.30 free "
         "riders / 0.14 hump-shaped (value: largest deviation)",
         m, lo, hi, all(c["passed"] for c in checks.values()), checks,
-        {"model": [float(np.mean([r[k] for r in rows])) for k in (*FGF_SHARES, "other")],
+        {"categories": [*FGF_SHARES, "other"],
+         "model": [float(np.mean([r[k] for r in rows])) for k in (*FGF_SHARES, "other")],
          "Fischbacher et al.": [*FGF_SHARES.values(), 0.06]},
     )
 
@@ -85,7 +86,7 @@ def responsiveness_repeat(reps: int) -> PatternResult:
         "responsiveness_repeat", "Sjoberg, Mellon & Peixoto 2017 (FixMyStreet)",
         f"repeat-report ratio (first report acted on vs not) {SJOBERG_RATIO} +/- {SJOBERG_TOLERANCE}",
         m, lo, hi, ok, {"ratio": check(m, ok, f"{SJOBERG_RATIO} +/- {SJOBERG_TOLERANCE}")},
-        {"model": [m], "Sjoberg et al.": [SJOBERG_RATIO]},
+        {"categories": ["repeat-report ratio"], "model": [m], "Sjoberg et al.": [SJOBERG_RATIO]},
     )
 
 
@@ -116,7 +117,8 @@ def participation_inequality(reps: int) -> PatternResult:
         "participation_inequality", "Nielsen 2006 (1-9-90); Wikipedia and OSM editing data",
         "at least 75 % never contribute and the top 1 % produce at least 40 % (value: top-1 % share)",
         m, lo, hi, all(c["passed"] for c in checks.values()), checks,
-        {"never contribute": [n_mean], "top 1 % share": [m]},
+        {"categories": ["never contribute", "top 1 % share"], "model": [n_mean, m],
+         "target (at least)": [0.75, 0.40]},
     )
 
 

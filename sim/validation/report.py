@@ -57,7 +57,15 @@ def plot(result: PatternResult, path: Path) -> None:
         ax.set_xscale("log")
         ax.set_xlabel("users")
         ax.set_ylabel("quality per user")
-    elif all(len(v) > 2 for v in curves.values()):  # trajectories over rounds
+    elif "categories" in curves:  # bars: model vs published values per category
+        labels = curves["categories"]
+        names = [k for k in curves if k != "categories"]
+        width = 0.8 / len(names)
+        for k, name in enumerate(names):
+            ax.bar([i + k * width for i in range(len(labels))], curves[name], width=width, label=name)
+        ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels)
+        ax.set_ylabel("value")
+    else:  # trajectories over rounds
         for name, values in curves.items():
             ax.plot(range(1, len(values) + 1), values, marker="o", label=f"model, {name}")
         if result.id == "lab_decay":
@@ -65,13 +73,6 @@ def plot(result: PatternResult, path: Path) -> None:
                        label="round-1 target 40-60 %")
         ax.set_xlabel("round")
         ax.set_ylabel("mean contribution (share of endowment)")
-    else:  # bars: model vs published values
-        names = list(curves)
-        width = 0.8 / len(names)
-        for k, name in enumerate(names):
-            xs = [i + k * width for i in range(len(curves[name]))]
-            ax.bar(xs, curves[name], width=width, label=name)
-        ax.set_ylabel("value")
     ax.set_title(f"{result.id}: {'PASS' if result.passed else 'FAIL'}")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
