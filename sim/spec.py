@@ -73,9 +73,9 @@ class Param:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ParameterError(bad)
         if self.kind is int:
-            if float(value) != int(value):
+            if isinstance(value, float) and not value.is_integer():
                 raise ParameterError(bad)
-            value = int(value)
+            value = int(value)  # exact for any int: no round trip through float
         else:
             value = float(value)
         if math.isnan(value) or (self.low is not None and value < self.low) or (

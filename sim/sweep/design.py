@@ -1,0 +1,172 @@
+"""Design samplers and run seeds.
+
+A design turns the varied parameters (`Factor`) into a list of design points, each a
+mapping of parameter name to value:
+
+- ``grid``: every combination of the listed values (size = product of the list lengths).
+- ``lhs``: a Latin hypercube of ``samples`` points over the ``[low, high]`` ranges
+  (`scipy.stats.qmc.LatinHypercube`).
+- ``sobol``: Saltelli's scheme for Sobol indices (`SALib.sample.sobol`):
+  ``samples * (D + 2)`` points, or ``samples * (2 D + 2)`` with second-order indices.
+- ``morris``: ``samples`` Morris trajectories of ``D + 1`` points on a ``levels`` grid
+  (`SALib.sample.morris`).
+
+Integer parameters are rounded after sampling; the unrounded sample is kept for SALib.
+
+Run seeds come from `numpy.random.SeedSequence` spawned from the experiment seed. With
+common random numbers (the default) the seed depends on the replicate index only, so
+replicate ``k`` of every design point shares one seed: differences between governance
+rules are then not blurred by different random draws (paired comparison).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+SAMPLED: tuple[str, ...] = ("lhs", "sobol", "morris")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter.
+
+    Attributes:
+        name: Dotted scenario path (``governance.monitoring``) or ``scenario``.
+        values: The values of a grid design (``None`` for a sampled design).
+        low: Lower bound of a sampled range.
+        high: Upper bound of a sampled range.
+        integer: Whether sampled values are rounded to integers.
+    """
+
+    name: str
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class Design:
+    """Generated design points.
+
+    Attributes:
+        points: One mapping of factor name to value per design point, in order.
+        sample: For sampled designs, the unrounded sample matrix (points x factors) that
+            SALib's analysis expects; ``None`` for a grid.
+    """
+
+    points: list[dict[str, Any]]
+    sample: list[list[float]] | None = None
+
+
+def design_size(kind: str, n_factors: int, samples: int | None, second_order: bool = False) -> int:
+    """Number of design points a sampled design of `kind` yields (grid: not used)."""
+    if kind == "lhs":
+        return samples
+    if kind == "sobol":
+        return samples * (2 * n_factors + 2 if second_order else n_factors + 2)
+    if kind == "morris":
+        return samples * (n_factors + 1)
+    raise ValueError(f"not a sampled design: {kind!r}")
+
+
+def salib_problem(factors: list[Factor]) -> dict[str, Any]:
+    """SALib's problem dictionary for sampled factors."""
+    return {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": [[float(f.low), float(f.high)] for f in factors],
+    }
+
+
+def grid_points(factors: list[Factor]) -> list[dict[str, Any]]:
+    """Every combination of the factors' values, the last factor varying fastest."""
+    names = [f.name for f in factors]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(f.values for f in factors))]
+
+
+def _lhs(factors: list[Factor], samples: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc  # noqa: PLC0415 (scipy.stats is slow to import)
+
+    unit = qmc.LatinHypercube(d=len(factors), rng=np.random.default_rng(seed)).random(samples)
+    low = np.array([f.low for f in factors], dtype=float)
+    high = np.array([f.high for f in factors], dtype=float)
+    return low + unit * (high - low)
+
+
+def sample_matrix(kind: str, factors: list[Factor], samples: int, *, levels: int = 4,
+                  second_order: bool = False, seed: int = 0) -> np.ndarray:
+    """The unrounded sample of a sampled design, one row per design point.
+
+    Args:
+        kind: ``lhs``, ``sobol`` or ``morris``.
+        factors: Factors with ``low`` and ``high`` set.
+        samples: LHS points, Sobol base sample size (a power of 2) or Morris trajectories.
+        levels: Morris grid levels.
+        second_order: Sobol: also sample for second-order indices.
+        seed: Seed of the sampler.
+    """
+    if kind == "lhs":
+        return _lhs(factors, samples, seed)
+    problem = salib_problem(factors)
+    if kind == "sobol":
+        from SALib.sample import sobol  # noqa: PLC0415
+
+        return sobol.sample(problem, samples, calc_second_order=second_order, seed=seed)
+    if kind == "morris":
+        from SALib.sample import morris  # noqa: PLC0415
+
+        return morris.sample(problem, samples, num_levels=levels, seed=seed)
+    raise ValueError(f"not a sampled design: {kind!r}")
+
+
+def generate(kind: str, factors: list[Factor], *, samples: int | None = None, levels: int = 4,
+             second_order: bool = False, seed: int = 0) -> Design:
+    """Generate the design points of `kind` over `factors` (see the module docstring)."""
+    if kind == "grid":
+        return Design(grid_points(factors))
+    matrix = sample_matrix(kind, factors, samples, levels=levels, second_order=second_order, seed=seed)
+    points = [
+        {f.name: (round(float(x)) if f.integer else float(x)) for f, x in zip(factors, row, strict=True)}
+        for row in matrix
+    ]
+    return Design(points, [[float(x) for x in row] for row in matrix])
+
+
+def spawn_seeds(seed: int, count: int) -> list[int]:
+    """`count` run seeds from `SeedSequence(seed).spawn(count)`: stable and (53-bit) unique.
+
+    Each child gives ``generate_state(1, uint64) >> 11``, a non-negative 53-bit integer: it
+    fits Parquet's int64, and survives every tool that reads numbers as doubles (JSON in a
+    browser, spreadsheets, ``coprod run --seed``) exactly.
+    """
+    children = np.random.SeedSequence(seed).spawn(count)
+    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(11)) for child in children]
+
+
+def run_seeds(seed: int, n_points: int, replications: int, common: bool = True) -> list[int]:
+    """The seed table: per replicate (common random numbers) or per run (independent).
+
+    Look a run's seed up with `seed_of`. Raises ValueError on a (vanishingly unlikely)
+    collision, so seeds are guaranteed unique within the table.
+    """
+    seeds = spawn_seeds(seed, replications if common else n_points * replications)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seed {seed}: two runs would share a seed; choose another experiment seed")
+    return seeds
+
+
+def seed_of(seeds: list[int], run_id: int, replications: int, common: bool = True) -> int:
+    """Seed of run `run_id` (= point_id * replications + replicate) in a `run_seeds` table."""
+    return seeds[run_id % replications] if common else seeds[run_id]
+
+
+def is_power_of_two(n: int) -> bool:
+    """Whether `n` is a positive power of two (Sobol base sample sizes should be)."""
+    return n > 0 and math.log2(n).is_integer()
