@@ -7,7 +7,8 @@
   the joint effort and full interoperability (1) loses nothing.
 * **Austerity / crowding out** (Bracci, Fugini & Sicilia 2016, ch. 1: co-production as a way
   of cutting costs): the administration cuts its own production by ``austerity_response``
-  units per unit of quality citizens co-produced in the previous step; citizens see the
+  units per unit of quality citizens co-produce (a slow-moving average: budgets are revised
+  slowly); citizens see the
   service and the administration's effort fall and lose trust.
 """
 

@@ -39,6 +39,8 @@ REPORTERS: tuple[str, ...] = (
     "firm_free_rider_share",
 )
 EPS = behaviour.PARTICIPATION_EPS
+#: Weight of the latest step in the co-production average that austerity cuts respond to.
+BUDGET_SMOOTHING = 0.2
 
 
 class CoProductionModel(mesa.Model):
@@ -84,6 +86,7 @@ class CoProductionModel(mesa.Model):
         self.administrations = [Administration(self, p["production"] / k) for _ in range(k)]
         self.integration = integration_efficiency(k, p["interoperability"])
         self.coproduced = 0.0
+        self.coproduced_trend = 0.0
         self.effort = p["production"]  # the administration's own effort last step
         self.share_online = online_share_of(p["channel"], p["online_share"])
         self.quality = p["initial_quality"]
@@ -182,7 +185,9 @@ class CoProductionModel(mesa.Model):
     def _produce(self) -> float:
         """Administrations' own production this step, after austerity cuts and co-design."""
         p = self.p
-        own = austerity_production(p["production"], self.coproduced, p["austerity_response"])
+        # Budgets are revised slowly: cuts follow an exponential average of co-production.
+        self.coproduced_trend += BUDGET_SMOOTHING * (self.coproduced - self.coproduced_trend)
+        own = austerity_production(p["production"], self.coproduced_trend, p["austerity_response"])
         for admin in self.administrations:
             admin.production = own / len(self.administrations)
         effort = own * self.rules["interaction"].production_multiplier()

@@ -34,7 +34,7 @@ from sim.administration import austerity_production, integration_efficiency
 from sim.firms import FirmSector
 from sim.governance import REGISTRY, make_rule
 from sim.metrics import gini, group_gap, share, top_share
-from sim.model import REPORTERS
+from sim.model import BUDGET_SMOOTHING, REPORTERS
 from sim.network import build_network
 from sim.parameters import resolve_model_params
 from sim.population import HUMP, draw_citizens
@@ -322,6 +322,7 @@ class ReferenceModel(mesa.Model):
         self.visible = 0.0
         self.last_coproduced = 0.0
         self.last_effort = p["production"]
+        self.coproduced_trend = 0.0
         self.datacollector = mesa.DataCollector(model_reporters={r: r for r in REPORTERS})
 
     def step(self) -> None:
@@ -345,7 +346,8 @@ class ReferenceModel(mesa.Model):
         self.substitute_value = firms.substitute_value
         active_firms = firms.active
         coproduced = p["coproduction_efficiency"] * self.coproduced / n
-        production = austerity_production(p["production"], self.last_coproduced, p["austerity_response"])
+        self.coproduced_trend += BUDGET_SMOOTHING * (self.last_coproduced - self.coproduced_trend)
+        production = austerity_production(p["production"], self.coproduced_trend, p["austerity_response"])
         public, outsourced = self.firms.outsourced_production(production)
         self.last_coproduced = coproduced
         integration = integration_efficiency(p["administrations"], p["interoperability"])
