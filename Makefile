@@ -31,7 +31,7 @@ chromium:
 HOST ?= 127.0.0.1
 PORT ?= 8765
 dashboard: setup
-	$(BIN)/python -m dashboards --host $(HOST) --port $(PORT)
+	$(BIN)/coprod dashboard --host $(HOST) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .

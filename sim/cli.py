@@ -215,5 +215,19 @@ def validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+@subcommand(
+    "dashboard", "Serve the browser dashboard (offline) on http://HOST:PORT/.",
+    arg("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"),
+    arg("--port", type=int, default=8765, help="port (default 8765)"),
+    arg("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"),
+        help="server log level (default warning)"),
+)
+def dashboard(args: argparse.Namespace) -> int:
+    """Serve the dashboard until Ctrl-C (docs/dashboard.md)."""
+    from dashboards.server import run as serve  # noqa: PLC0415 (Solara only when asked)
+
+    return serve(args)
+
+
 if __name__ == "__main__":
     sys.exit(main())

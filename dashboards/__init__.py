@@ -1,0 +1,1 @@
+"""Browser dashboard for coprod (Solara, on Mesa's SolaraViz conventions); see docs/dashboard.md."""

@@ -1,0 +1,236 @@
+"""What the dashboard's controls edit: a named scenario plus validated overrides.
+
+The controls are generated from `sim.parameters.MODEL_PARAMS` (one control per declared
+`Param`, grouped by its ``section`` exactly like the scenario schema), and every edit is
+validated by `sim.scenario.apply_overrides`, so the dashboard has no parameter list of its
+own and accepts exactly what a scenario file or ``coprod run --set`` accepts. This module
+is plain Python (no Solara), so it is unit-tested without a browser.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sim.parameters import MODEL_PARAMS, SECTIONS
+from sim.scenario import ScenarioBase, ScenarioError, apply_overrides, list_scenarios, load_scenario
+from sim.spec import Param
+
+#: Sections in the order the dashboard shows them: the governance levers first, then context.
+SECTION_ORDER: tuple[str, ...] = ("governance", *(s for s in SECTIONS if s != "governance"))
+SECTION_TITLES: dict[str, str] = {
+    "governance": "Governance levers",
+    "population": "Context: population",
+    "service": "Context: service",
+    "administration": "Context: administration",
+    "firms": "Context: firms",
+    "game": "Context: public-goods game",
+}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One generated control: a declared model parameter and how to edit it.
+
+    Attributes:
+        param: The declared parameter (name, section, default, range or choices, doc).
+        widget: ``"select"`` for a categorical parameter, else ``"int"`` or ``"float"``.
+    """
+
+    param: Param
+    widget: str
+
+    @property
+    def name(self) -> str:
+        """Flat parameter name (the model's keyword)."""
+        return self.param.name
+
+    @property
+    def key(self) -> str:
+        """Dotted scenario key, ``section.name`` (as in a scenario file or ``--set``)."""
+        return f"{self.param.section}.{self.param.name}"
+
+    @property
+    def label(self) -> str:
+        """Human label: the name with spaces."""
+        return self.param.name.replace("_", " ")
+
+    @property
+    def range_hint(self) -> str:
+        """Short allowed range for a number's label, e.g. ``[0, 1]`` or ``integer [2, 100]``."""
+        if self.widget == "select":
+            return ""
+        text = self.param.allowed()
+        for prefix, short in (("an integer in ", "integer "), ("a number in ", "")):
+            if text.startswith(prefix):
+                return short + text[len(prefix):]
+        return text
+
+    @property
+    def hint(self) -> str:
+        """Tooltip / help text: what it is and what is allowed."""
+        return f"{self.param.doc} Allowed: {self.param.allowed()}."
+
+
+def _widget(p: Param) -> str:
+    if p.choices is not None:
+        return "select"
+    return "int" if p.kind is int else "float"
+
+
+def controls(sections: tuple[str, ...] = SECTION_ORDER) -> dict[str, list[Control]]:
+    """Controls for every declared model parameter, by section (generated, never listed)."""
+    out: dict[str, list[Control]] = {s: [] for s in sections}
+    for p in MODEL_PARAMS.values():
+        if p.section in out:
+            out[p.section].append(Control(p, _widget(p)))
+    return {s: c for s, c in out.items() if c}
+
+
+CONTROLS: dict[str, Control] = {c.name: c for cs in controls().values() for c in cs}
+
+
+def scenarios() -> list[tuple[str, str]]:
+    """(name, one-line description) of every named scenario in ``scenarios/``."""
+    return list_scenarios()
+
+
+def format_value(value: Any) -> str:
+    """A parameter value as the text shown in its input (round-trips through YAML)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        if e and "." not in mantissa:  # YAML 1.1 reads 1e-05 as a string, 1.0e-05 as a number
+            text = f"{mantissa}.0e{exponent}"
+        return text
+    return str(value)
+
+
+def clean_message(message: str) -> str:
+    """A validation message without the command-line framing (``--set``, file name)."""
+    lines = []
+    for line in message.splitlines():
+        head, sep, rest = line.partition(": ")
+        framed = sep and ("--set" in head or head.endswith((".yaml", ".yml")))
+        lines.append(rest if framed else line)
+    return "\n".join(lines)
+
+
+def _normalise(control: Control, value: Any) -> str:
+    """Text for an assignment; number-like input (``1e-5``, `` 3 ``) becomes a YAML number."""
+    if not isinstance(value, str):
+        return format_value(value)
+    text = value.strip()
+    if control.widget != "select":
+        try:
+            number = int(text) if text.lstrip("+-").isdigit() else float(text)
+        except ValueError:
+            return text
+        if math.isfinite(number):
+            return format_value(number)
+    return text
+
+
+def _assignment(name: str, value: Any) -> str:
+    key = CONTROLS[name].key
+    text = value if isinstance(value, str) else format_value(value)
+    return f"{key}={text}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A named scenario with validated overrides, and the seed to run it with.
+
+    Attributes:
+        scenario: Name of a scenario in ``scenarios/`` (or a path to a scenario file).
+        overrides: Parameter name -> validated value, on top of the scenario's values.
+        seed: Seed of the model's random generator (``None``: the scenario's).
+    """
+
+    scenario: str
+    overrides: tuple[tuple[str, Any], ...] = ()
+    seed: int | None = None
+
+    def loaded(self) -> ScenarioBase:
+        """The scenario with the overrides applied (validated; raises `ScenarioError`)."""
+        base = load_scenario(self.scenario)
+        return apply_overrides(base, [_assignment(k, v) for k, v in self.overrides])
+
+    def model_kwargs(self) -> dict[str, Any]:
+        """Every model keyword argument, resolved, plus ``rng`` (the seed)."""
+        scenario = self.loaded()
+        return {"rng": self.run_seed(scenario), **scenario.model_kwargs()}
+
+    def run_seed(self, scenario: ScenarioBase | None = None) -> int:
+        """The seed: the one set here, else the scenario's."""
+        if self.seed is not None:
+            return self.seed
+        return (scenario or load_scenario(self.scenario)).seed
+
+    def locked(self) -> dict[str, str]:
+        """Parameters that cannot be edited here, with the reason (shown instead of a field).
+
+        The ``game`` section turns a scenario into a lab public-goods design (separate
+        groups, lab sanctions, every token reaches the pot), so in a field scenario its
+        parameters are shown but not editable: editing one would silently change the design.
+        """
+        if self.loaded().is_game:
+            return {}
+        why = "only for lab public-goods designs (pick a lab scenario to change it)"
+        return {name: why for name, p in MODEL_PARAMS.items() if p.section == "game"}
+
+    def values(self) -> dict[str, Any]:
+        """Effective value of every model parameter (what the controls show)."""
+        return self.loaded().model_kwargs()
+
+    def with_value(self, name: str, value: Any) -> Settings:
+        """These settings with parameter `name` set to `value` (text from an input, or a value).
+
+        Raises:
+            ScenarioError: The value, or the combination it makes, is not valid; the message
+                (see `clean_message`) names the field and what is allowed.
+        """
+        if name not in CONTROLS:
+            raise ScenarioError(f"{name}: not a model parameter")
+        text = _normalise(CONTROLS[name], value)
+        base = load_scenario(self.scenario)
+        rest = [_assignment(k, v) for k, v in self.overrides if k != name]
+        scenario = apply_overrides(base, [*rest, f"{CONTROLS[name].key}={text}"])
+        section = getattr(scenario, MODEL_PARAMS[name].section)
+        validated = getattr(section, name)
+        overrides = dict(self.overrides)
+        overrides[name] = validated
+        return Settings(self.scenario, tuple(overrides.items()), self.seed)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Settings:
+        """These settings with several parameters set (validated one by one, then together)."""
+        settings = self
+        for name, value in overrides.items():
+            settings = settings.with_value(name, value)
+        return settings
+
+    def with_seed(self, seed: Any) -> Settings:
+        """These settings with another seed (an integer >= 0, or its text)."""
+        try:
+            number = int(str(seed).strip())
+        except ValueError:
+            number = -1
+        if number < 0 or str(seed).strip() not in (str(number), f"+{number}"):
+            raise ScenarioError(f"seed: value {seed!r} is not valid; allowed: an integer >= 0")
+        return Settings(self.scenario, self.overrides, number)
+
+
+def try_value(settings: Settings, name: str, text: Any) -> tuple[Settings, str | None]:
+    """`Settings.with_value`, returning ``(settings, None)`` or ``(unchanged, message)``."""
+    try:
+        return settings.with_value(name, text), None
+    except ScenarioError as err:
+        return settings, clean_message(err.message)
+
+
+def diff(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Names whose values differ between two resolved parameter dicts."""
+    return [k for k in a if k in b and a[k] != b[k]]
