@@ -21,57 +21,40 @@ from __future__ import annotations
 import html
 import threading
 import time
-import traceback
-from collections.abc import Callable
 from typing import Any
 
 import solara
 import solara.lab
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import update_counter
 
-from dashboards import teaching
-from dashboards.render import BEHAVIOUR_COLOURS, BEHAVIOURS, CHARTS, ab_svg
-from dashboards.runs import Comparison, Run, RunError, compare, to_csv
+from dashboards.ab_view import ABView
+from dashboards.controls import SettingsEditor
+from dashboards.render import BEHAVIOUR_COLOURS, BEHAVIOURS
+from dashboards.runs import to_csv
 from dashboards.settings import (
-    CONTROLS,
-    SECTION_ORDER,
-    SECTION_TITLES,
     Settings,
-    controls,
-    format_value,
     scenarios,
     try_value,
 )
+from dashboards.state import (
+    ab_result,
+    current_run,
+    field_errors,
+    playing,
+    run_error,
+    settings,
+    speed,
+    start_run,
+    step_once,
+    tab_index,
+)
+from dashboards.teaching_view import TeachingView
 from sim.model import REPORTERS
 from sim.scenario import ScenarioError, load_scenario
 
-DEFAULT_SCENARIO = "consultative"
 #: While playing, the network is redrawn at most this often (seconds); charts every step.
 NETWORK_MIN_INTERVAL = 0.1
 SPEED_MAX = 30
-
-
-
-def _default_settings() -> Settings:
-    names = [name for name, _ in scenarios()]
-    return Settings(DEFAULT_SCENARIO if DEFAULT_SCENARIO in names else names[0])
-
-
-# Per-session state (module-level reactives are scoped to one browser session in Solara).
-settings = solara.reactive(_default_settings())  # Settings being edited in the sidebar
-field_errors = solara.reactive({})  # parameter name -> (text typed, message)
-current_run = solara.reactive(None)  # Run
-run_error = solara.reactive(None)  # message of the last failed Reset / step
-playing = solara.reactive(False)
-speed = solara.reactive(10)  # steps per second while playing
-ab_overrides = solara.reactive({"A": {}, "B": {}})  # governance overrides per side
-ab_errors = solara.reactive({"A": {}, "B": {}})
-ab_result = solara.reactive(None)  # Comparison
-ab_svg_text = solara.reactive("")  # its chart, inline SVG
-ab_message = solara.reactive(None)
-ab_steps = solara.reactive("")
-lesson_index = solara.reactive(0)
-tab_index = solara.reactive(0)
 
 CSS = """
 .coprod-field-error { color: #b00020; font-size: 12px; white-space: pre-wrap; }
@@ -88,89 +71,8 @@ CSS = """
 """
 
 
-def start_run(new_settings: Settings | None = None) -> None:
-    """Reset: build a new model from the settings (errors become a message, not a crash)."""
-    playing.set(False)
-    chosen = new_settings or settings.value
-    try:
-        run = Run.start(chosen)
-    except RunError as err:
-        run_error.set(str(err))
-        return
-    except Exception as err:  # never a crash in front of a class
-        traceback.print_exc()
-        run_error.set(f"could not build the model: {type(err).__name__}: {err}")
-        return
-    run_error.set(None)
-    current_run.set(run)
-    force_update()
-
-
-def step_once() -> None:
-    """Advance the live run by one step."""
-    run = current_run.value
-    if run is None:
-        return
-    try:
-        run.step()
-    except Exception as err:
-        traceback.print_exc()
-        playing.set(False)
-        run_error.set(f"error in step: {type(err).__name__}: {err}")
-    force_update()
-
-
 # --------------------------------------------------------------------------------------------
 # Parameter controls, generated from MODEL_PARAMS
-
-
-@solara.component
-def ParamField(
-    name: str, value: Any, error: tuple[str, str] | None, on_text: Callable[[str, Any], None],
-    locked: str | None = None,
-):
-    """One generated control: a select for choices, a validated text field for numbers."""
-    control = CONTROLS[name]
-    message = error[1] if error else None
-    with solara.Column(gap="0px", classes=["coprod-field", f"coprod-field-{name}"]):
-        if locked:
-            solara.InputText(control.label, value=format_value(value), disabled=True,
-                             message=locked)
-        elif control.widget == "select":
-            solara.Select(
-                control.label, values=list(control.param.choices), value=value,
-                on_value=lambda v: on_text(name, v),
-            )
-            if message:
-                solara.Text(message, classes=["coprod-field-error"])
-        else:
-            text = error[0] if error else format_value(value)
-            solara.InputText(
-                f"{control.label}  {control.range_hint}", value=text,
-                on_value=lambda t: on_text(name, t), continuous_update=False,
-                error=message or False,
-            )
-
-
-@solara.component
-def SettingsEditor(
-    values: dict[str, Any],
-    errors: dict[str, tuple[str, str]],
-    on_text: Callable[[str, Any], None],
-    *,
-    sections: tuple[str, ...] = SECTION_ORDER,
-    expand: tuple[str, ...] = ("governance",),
-    locked: dict[str, str] | None = None,
-):
-    """Every parameter of `sections`, grouped as in the scenario schema."""
-    locked = locked or {}
-    for section, section_controls in controls(sections).items():
-        bad = sum(1 for c in section_controls if c.name in errors)
-        summary = SECTION_TITLES.get(section, section) + (f" ({bad} invalid)" if bad else "")
-        with solara.Details(summary=summary, expand=section in expand), solara.Column(gap="2px"):
-            for control in section_controls:
-                ParamField(control.name, values.get(control.name), errors.get(control.name),
-                           on_text, locked.get(control.name))
 
 
 def edit_sidebar(name: str, text: Any) -> None:
@@ -392,172 +294,6 @@ def LiveView():
             solara.Text(f"While playing, the network is redrawn at most every "
                         f"{NETWORK_MIN_INTERVAL * 1000:.0f} ms; charts at every step.",
                         style="font-size: 12px; color: #666")
-
-
-# --------------------------------------------------------------------------------------------
-# A/B comparison
-
-
-def _side_settings(side: str) -> Settings:
-    return settings.value.with_overrides(ab_overrides.value[side])
-
-
-def edit_side(side: str) -> Callable[[str, Any], None]:
-    """Validation handler for one side's governance editor."""
-
-    def on_text(name: str, text: Any) -> None:
-        try:
-            base = _side_settings(side)
-        except ScenarioError as err:
-            ab_message.set(err.message)
-            return
-        new, message = try_value(base, name, text)
-        errors = {**ab_errors.value, side: dict(ab_errors.value[side])}
-        if message:
-            errors[side][name] = (str(text), message)
-        else:
-            errors[side].pop(name, None)
-            value = dict(new.overrides)[name]
-            ab_overrides.set({**ab_overrides.value, side: {**ab_overrides.value[side], name: value}})
-        ab_errors.set(errors)
-
-    return on_text
-
-
-def run_ab() -> None:
-    """Run A and B on the sidebar's seed for the chosen number of steps."""
-    ab_message.set(None)
-    if any(ab_errors.value[s] for s in "AB"):
-        ab_message.set("Fix the invalid values first.")
-        return
-    try:
-        base = settings.value
-        steps_text = ab_steps.value.strip() or str(base.loaded().run_steps)
-        steps = int(steps_text) if steps_text.isdigit() else -1
-        if not 1 <= steps <= 100_000:
-            ab_message.set(f"steps: value {steps_text!r} is not valid; allowed: an integer in [1, 100000]")
-            return
-        result = compare(_side_settings("A"), _side_settings("B"), steps, base.run_seed())
-    except (RunError, ScenarioError) as err:
-        ab_message.set(getattr(err, "message", str(err)))
-        return
-    except Exception as err:
-        traceback.print_exc()
-        ab_message.set(f"could not run: {type(err).__name__}: {err}")
-        return
-    ab_svg_text.set(ab_svg(result.a, result.b))
-    ab_result.set(result)
-
-
-@solara.component
-def ABSide(side: str):
-    """Governance levers of one side (context and seed: the sidebar's)."""
-    overrides = ab_overrides.value[side]
-    base = settings.value
-    try:
-        values = base.with_overrides(overrides).values()
-    except ScenarioError as err:
-        solara.Error(err.message)
-        values = base.values()
-    with solara.Card(f"Setting {side}", margin=0, classes=[f"coprod-ab-{side}"]):
-        changed = ", ".join(f"{k}={format_value(v)}" for k, v in overrides.items()) or "as in the sidebar"
-        solara.Text(f"Governance: {changed}", style="font-size: 13px")
-        SettingsEditor(values, ab_errors.value[side], edit_side(side), sections=("governance",))
-
-
-def _ab_table(result: Comparison) -> str:
-    head = "<tr><th>outcome</th><th>final A</th><th>final B</th><th>B - A</th><th>mean A</th><th>mean B</th></tr>"
-    rows = "".join(
-        f"<tr><td>{r['reporter'].replace('_', ' ')}</td><td>{r['final A']:.3f}</td>"
-        f"<td>{r['final B']:.3f}</td><td>{r['B - A']:+.3f}</td><td>{r['mean A']:.3f}</td>"
-        f"<td>{r['mean B']:.3f}</td></tr>"
-        for r in result.summary(tuple(name for name, _, _ in CHARTS))
-    )
-    return head + rows
-
-
-@solara.component
-def ABView():
-    """Two governance settings side by side on the same seed, on shared axes."""
-    solara.Markdown(
-        "Both runs use the sidebar's scenario, context and **seed**, so they start from the "
-        "same citizens and the same network; only the governance levers set here differ."
-    )
-    with solara.Row(style="align-items: center; gap: 12px; flex-wrap: wrap"):
-        solara.InputText("Steps", value=ab_steps.value or str(settings.value.loaded().run_steps),
-                         on_value=ab_steps.set, continuous_update=False, dense=True,
-                         style="max-width: 120px")
-        solara.Button("Run A and B", on_click=run_ab, color="primary", classes=["coprod-ab-run"],
-                      icon_name="mdi-compare")
-        solara.Button("Clear A and B", on_click=lambda: (ab_overrides.set({"A": {}, "B": {}}),
-                                                         ab_errors.set({"A": {}, "B": {}})),
-                      text=True)
-    if ab_message.value:
-        solara.Error(ab_message.value, classes=["coprod-ab-error"])
-    result = ab_result.value
-    if result is not None:
-        diff = "; ".join(f"{k}: A={format_value(a)}, B={format_value(b)}" for k, a, b in result.differences)
-        solara.Text(f"Seed {result.seed}, {result.steps} steps. "
-                    + (f"Differences: {diff}." if diff else "A and B have the same settings."),
-                    style="font-size: 13px")
-        solara.HTML(tag="div", unsafe_innerHTML=ab_svg_text.value, classes=["coprod-ab-svg"])
-        solara.HTML(tag="table", unsafe_innerHTML=_ab_table(result), classes=["coprod-ab-table"])
-    with solara.Columns([1, 1]):
-        ABSide("A")
-        ABSide("B")
-
-
-# --------------------------------------------------------------------------------------------
-# Teaching mode
-
-
-def apply_lesson(index: int) -> None:
-    """Load lesson `index`: its scenario and levers, reset, and show the live run."""
-    lesson = teaching.LESSONS[index]
-    lesson_index.set(index)
-    try:
-        new = Settings(lesson.scenario).with_overrides(lesson.overrides)
-    except ScenarioError as err:
-        run_error.set(err.message)
-        return
-    field_errors.set({})
-    settings.set(new)
-    start_run(new)
-
-
-@solara.component
-def TeachingView():
-    """A short guided sequence of presets, one paragraph each."""
-    index = lesson_index.value
-    lesson = teaching.LESSONS[index]
-    solara.Text(f"Lesson {index + 1} of {len(teaching.LESSONS)}", style="color: #666")
-    with solara.Card(lesson.title, margin=0, classes=["coprod-lesson"]):
-        levers = ", ".join(f"{k} = {format_value(v)}" for k, v in lesson.overrides.items())
-        setting = f"Scenario: {lesson.scenario}" + (f"; {levers}" if levers else "")
-        solara.HTML(
-            tag="div",
-            unsafe_innerHTML=f'<p style="font-size: 16px; line-height: 1.55">{html.escape(lesson.text)}</p>'
-            f'<p style="font-size: 13px; color: #666">{html.escape(setting)}</p>',
-        )
-        with solara.Row(gap="8px"):
-            solara.Button("Load this preset", color="primary", icon_name="mdi-school",
-                          on_click=lambda: apply_lesson(index), classes=["coprod-lesson-apply"])
-            solara.Button("Load and play", color="primary", outlined=True, icon_name="mdi-play",
-                          on_click=lambda: (apply_lesson(index), tab_index.set(0), playing.set(True)))
-    with solara.Row(gap="8px"):
-        solara.Button("Previous", disabled=index == 0, on_click=lambda: lesson_index.set(index - 1),
-                      icon_name="mdi-chevron-left")
-        solara.Button("Next", disabled=index == len(teaching.LESSONS) - 1,
-                      on_click=lambda: lesson_index.set(index + 1), icon_name="mdi-chevron-right",
-                      classes=["coprod-lesson-next"])
-    with solara.Column(gap="0px"):
-        for i, other in enumerate(teaching.LESSONS):
-            solara.Button(other.title, text=True, on_click=lambda i=i: lesson_index.set(i),
-                          style="justify-content: flex-start; text-transform: none")
-
-
-# --------------------------------------------------------------------------------------------
-# Page
 
 
 @solara.component

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from dashboards import render, server, teaching
+from dashboards.layout import compute_layout, network_layout
 from dashboards.runs import Run, RunError, build_model, compare, timeseries, to_csv
 from dashboards.settings import (
     CONTROLS,
@@ -70,7 +71,8 @@ def test_one_control_per_declared_parameter_in_its_section():
 
 def test_no_second_parameter_list_in_the_dashboard():
     """No parameter name is spelt out in the app: controls come from MODEL_PARAMS."""
-    app = (DASHBOARDS / "app.py").read_text()
+    views = ("app.py", "controls.py", "state.py", "ab_view.py", "teaching_view.py")
+    app = "\n".join((DASHBOARDS / name).read_text() for name in views)
     ignore = {"seed", "steps", "citizens", "network", "rewards", "response", "interaction", "quality",
               "trust", "access", "voting", "firms", "production"}
     quoted = set(re.findall(r"""["']([a-z_]+)["']""", app))
@@ -233,16 +235,16 @@ def test_behaviour_classes_match_the_models_outcomes(name):
 
 def test_layout_is_in_the_unit_square_and_cached():
     model = CoProductionModel(rng=1, citizens=300)
-    layout = render.network_layout(model.adjacency)
+    layout = network_layout(model.adjacency)
     assert layout.pos.shape == (300, 2) and not layout.sampled
     assert layout.pos.min() >= 0 and layout.pos.max() <= 1
     assert len(layout.segments) == model.adjacency.nnz // 2
-    assert render.network_layout(model.adjacency.copy()) is layout
+    assert network_layout(model.adjacency.copy()) is layout
 
 
 def test_layout_of_a_large_population_draws_connected_neighbourhoods():
     model = CoProductionModel(rng=1, citizens=6000)
-    layout = render.compute_layout(model.adjacency, max_nodes=1500)
+    layout = compute_layout(model.adjacency, max_nodes=1500)
     assert layout.sampled and len(layout.nodes) == 1500 and layout.total == 6000
     assert len(np.unique(layout.nodes)) == 1500
     sub = model.adjacency[layout.nodes][:, layout.nodes]
@@ -251,7 +253,7 @@ def test_layout_of_a_large_population_draws_connected_neighbourhoods():
 
 def test_groups_network_gets_one_circle_per_group():
     model = CoProductionModel(rng=1, citizens=40, network="groups", group_size=4)
-    layout = render.compute_layout(model.adjacency)
+    layout = compute_layout(model.adjacency)
     assert layout.pos.shape == (40, 2)
     assert len({tuple(np.round(p, 6)) for p in layout.pos}) == 40
 
