@@ -1,17 +1,11 @@
 """Reference (slow, per-agent) implementation of `sim.CoProductionModel`.
 
-This module is kept only to *check* and *benchmark* the vectorised model. It implements
-the same step semantics as `CoProductionModel.step` the idiomatic Mesa way: one
-`RefCitizen` object per citizen holding its own state as plain Python numbers, a cached
-list of neighbour agents, ``shuffle_do("step")`` in which every citizen reads its
-neighbours' previous contributions one by one and decides, then ``do("advance")`` which
-commits the contributions (simultaneous updating), and ``do("settle")`` once the service
-quality of the step is known. Per-agent random draws come from ``model.random`` (Python's
-`random`), so the random streams differ from the vectorised model's; agreement between the
-two is statistical (see ``tests/test_reference_agreement.py``).
-
-The initial population, network and governance set-up are drawn from ``model.rng`` in
-the same order as the vectorised model, so both start from an identical state.
+Kept only to *check* and *benchmark* the vectorised model: the same step semantics written
+the idiomatic Mesa way (one `RefCitizen` per citizen with plain Python numbers and cached
+neighbours; ``shuffle_do("step")`` reads neighbours' previous contributions one by one,
+``do("advance")`` commits, ``do("settle")`` follows the step's quality). Per-agent draws use
+Python's `random`, so agreement is statistical (``tests/test_reference_agreement.py``); the
+initial state is drawn from ``model.rng`` in the vectorised model's order, so both start equal.
 
 Supported governance: access ``open``, ``registered`` and ``invited`` (with the
 ``access_capacity`` cap), sanctions ``none``, ``peer`` and ``admin``, rewards ``none`` and
@@ -70,22 +64,14 @@ class RefCitizen(mesa.Agent):
 
         Args:
             model: The reference model.
-            state: Keys ``ctype slope level group skill cost trust belief outside invited``.
+            state: Keys ``ctype slope level group skill cost trust belief outside privacy
+                invited``.
         """
         super().__init__(model)
         p = model.p
-        self.ctype = state["ctype"]
+        for key, value in state.items():  # plain attributes, as idiomatic Mesa agents hold them
+            setattr(self, key, value)
         self.hump = self.ctype == HUMP
-        self.slope = state["slope"]
-        self.level = state["level"]
-        self.group = state["group"]
-        self.skill = state["skill"]
-        self.cost = state["cost"]
-        self.trust = state["trust"]
-        self.belief = state["belief"]
-        self.outside = state["outside"]
-        self.privacy = state["privacy"]
-        self.invited = state["invited"]
         self.registered = False
         self.neighbours: list[RefCitizen] = []
         self.contribution = 0.0
