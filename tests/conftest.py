@@ -22,3 +22,19 @@ def small_context(seed: int = 3, n: int = 200, **params) -> StepContext:
 @pytest.fixture
 def ctx() -> StepContext:
     return small_context()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """The small sweep experiment file of tests/test_sweep.py (shared with the Dask test)."""
+    from tests.test_sweep import SMALL, write  # noqa: PLC0415
+
+    return write(tmp_path_factory.mktemp("exp") / "small.yaml", SMALL)
+
+
+@pytest.fixture(scope="module")
+def local2(small, tmp_path_factory):
+    """The small sweep run on two local worker processes."""
+    from tests.test_sweep import sweep_local2  # noqa: PLC0415
+
+    return sweep_local2(small, tmp_path_factory.mktemp("local2") / "out")

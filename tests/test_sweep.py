@@ -66,16 +66,6 @@ def sweep_local2(small: Path, out: Path) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory) -> Path:
-    return write(tmp_path_factory.mktemp("exp") / "small.yaml", SMALL)
-
-
-@pytest.fixture(scope="module")
-def local2(small, tmp_path_factory) -> Path:
-    return sweep_local2(small, tmp_path_factory.mktemp("local2") / "out")
-
-
 # --- designs and seeds ---------------------------------------------------------------------
 
 def test_grid_is_every_combination_in_order():

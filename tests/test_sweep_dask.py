@@ -3,64 +3,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
-from tests.test_sweep import COPROD, SMALL, coprod, sweep_local2, table, write
-
-DASK = Path(sys.executable).parent / "dask"
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory) -> Path:
-    return write(tmp_path_factory.mktemp("exp") / "small.yaml", SMALL)
-
-
-@pytest.fixture(scope="module")
-def local2(small, tmp_path_factory) -> Path:
-    return sweep_local2(small, tmp_path_factory.mktemp("local2") / "out")
+from sim.sweep.localcluster import local_cluster
+from tests.test_sweep import COPROD, coprod, table
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """``dask scheduler`` and two ``dask worker`` processes; always terminated afterwards."""
-    from distributed import Client  # noqa: PLC0415
-
-    folder = tmp_path_factory.mktemp("dask")
-    info = folder / "scheduler.json"
-    procs = []
-
-    def start(*args: str) -> None:
-        procs.append(subprocess.Popen([str(DASK), *args], cwd=folder, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
-
-    try:
-        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-              "--scheduler-file", str(info))
-        deadline = time.monotonic() + 60
-        while not info.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.1)  # the file is written in one go, but be safe
-        address = json.loads(info.read_text())["address"]
-        for i in range(2):
-            start("worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                  "--no-nanny", "--local-directory", str(folder / f"w{i}"))
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
+    with local_cluster(tmp_path_factory.mktemp("dask"), workers=2) as address:
         yield address
-    finally:
-        for proc in reversed(procs):  # workers first (no nanny: one process each), then the scheduler
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def test_dask_sweep_is_identical_to_the_local_run(cluster, small, local2, tmp_path):

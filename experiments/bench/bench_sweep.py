@@ -18,10 +18,8 @@ ratio), and checks the three sweeps wrote identical rows.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,43 +30,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sim.sweep.experiment import load_experiment  # noqa: E402
+from sim.sweep.localcluster import local_cluster  # noqa: E402
 from sim.sweep.run import run_sweep  # noqa: E402
 from sim.sweep.store import iter_parts  # noqa: E402
-
-DASK = Path(sys.executable).parent / "dask"
-
-
-def start_cluster(folder: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
-    """Start a scheduler and `workers` single-threaded workers; return its address and processes."""
-    from distributed import Client  # noqa: PLC0415
-
-    info, procs = folder / "scheduler.json", []
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": folder}
-    procs.append(subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                   "--no-dashboard", "--scheduler-file", str(info)], **quiet))
-    deadline = time.monotonic() + 60
-    while not info.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.1)
-    address = json.loads(info.read_text())["address"]
-    for i in range(workers):
-        procs.append(subprocess.Popen([str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1",
-                                       "--no-nanny", "--no-dashboard", "--local-directory",
-                                       str(folder / f"w{i}")], **quiet))
-    with Client(address, timeout="30s") as client:
-        client.wait_for_workers(workers, timeout=60)
-    return address, procs
-
-
-def stop(procs: list[subprocess.Popen]) -> None:
-    """Terminate the cluster's processes (workers first)."""
-    for proc in reversed(procs):
-        proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def rows(out: Path):
@@ -95,13 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             timings[label] = (result.seconds, tmp / f"local{workers}")
         (tmp / "dask").mkdir()
         start = time.perf_counter()
-        address, procs = start_cluster(tmp / "dask", args.workers)
-        cluster_start = time.perf_counter() - start
-        try:
+        with local_cluster(tmp / "dask", args.workers) as address:
+            cluster_start = time.perf_counter() - start
             result = run_sweep(exp, tmp / "dask-out", scheduler=address, progress="never")
             timings[f"Dask, {args.workers} workers"] = (result.seconds, tmp / "dask-out")
-        finally:
-            stop(procs)
         print(f"{'evaluator':<32} {'seconds':>8} {'runs/s':>8}")
         for label, (seconds, _) in timings.items():
             print(f"{label:<32} {seconds:8.2f} {exp.n_runs / seconds:8.1f}")
