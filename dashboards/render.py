@@ -78,6 +78,29 @@ def classify(model) -> np.ndarray:
     return out
 
 
+class _BlittedFigure:
+    """A figure whose static parts are rendered once; frames redraw only what changed.
+
+    Subclasses set ``figure``, ``canvas`` and ``_background = None`` and call `_blit`.
+    """
+
+    figure: Figure
+    canvas: FigureCanvasAgg
+    _background: object | None
+
+    def _blit(self, artists: Sequence) -> bytes:
+        """Restore the cached background, draw `artists` on it, and encode the PNG."""
+        canvas = self.canvas
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in artists:
+            self.figure.draw_artist(artist)
+        return encode_png(canvas)
+
+
 # --------------------------------------------------------------------------------------------
 # Network view
 
@@ -96,7 +119,7 @@ class NetworkState:
     firms_shown: np.ndarray
 
 
-class NetworkFigure:
+class NetworkFigure(_BlittedFigure):
     """The citizens' network, administrations and firms, redrawn fast at each step.
 
     Citizens are coloured by behaviour (`classify`) and sized by contribution; edges,
@@ -204,23 +227,13 @@ class NetworkFigure:
         self.firms.set_edgecolor("#8d6e00")
         return self._blit([self.nodes, self.title, self.admin_text, self.firm_text, self.firms])
 
-    def _blit(self, artists: Sequence) -> bytes:
-        canvas = self.canvas
-        if self._background is None:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            canvas.restore_region(self._background)
-        for artist in artists:
-            self.figure.draw_artist(artist)
-        return encode_png(canvas)
 
 
 # --------------------------------------------------------------------------------------------
 # Live outcome charts
 
 
-class SeriesFigure:
+class SeriesFigure(_BlittedFigure):
     """Participation, quality, free riding and trust against step, one panel each.
 
     The x axis spans the run's planned steps (extended by half when passed) and the share
@@ -280,15 +293,7 @@ class SeriesFigure:
             values = np.asarray(series[name], dtype=float)
             line.set_data(steps, values)
             label.set_text(f"{values[-1]:.3f}" if n else "")
-        canvas = self.canvas
-        if self._background is None:
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            canvas.restore_region(self._background)
-        for artist in (*self.lines, *self.labels):
-            self.figure.draw_artist(artist)
-        return encode_png(canvas)
+        return self._blit((*self.lines, *self.labels))
 
 
 # --------------------------------------------------------------------------------------------
