@@ -21,7 +21,7 @@ from dashboards.state import (
     ab_svg_text,
     settings,
 )
-from sim.scenario import ScenarioError
+from sim.inputs.scenario import ScenarioError
 
 
 def _side_settings(side: str) -> Settings:

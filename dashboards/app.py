@@ -8,8 +8,8 @@ Like `mesa.visualization.SolaraViz`, the model lives in a reactive value, Reset 
 from the current parameters, Play steps it in a background task, and views are components
 of the model that re-render when Mesa's `update_counter` ticks (`force_update`). Unlike
 SolaraViz's `ModelCreator`, the parameters come from a named scenario edited through
-controls generated from `sim.parameters.MODEL_PARAMS` and validated by
-`sim.scenario.apply_overrides`, so a bad value shows a message next to its field.
+controls generated from `sim.model.parameters.MODEL_PARAMS` and validated by
+`sim.inputs.scenario.apply_overrides`, so a bad value shows a message next to its field.
 
 Layout: the sidebar holds the scenario, the run controls and every parameter (governance
 levers first); the tabs show the live run (charts, network, CSV), an A/B comparison of two
@@ -49,8 +49,8 @@ from dashboards.state import (
     tab_index,
 )
 from dashboards.teaching_view import TeachingView
-from sim.model import REPORTERS
-from sim.scenario import ScenarioError, load_scenario
+from sim.inputs.scenario import ScenarioError, load_scenario
+from sim.model.coproduction import REPORTERS
 
 #: While playing, the network is redrawn at most this often (seconds); charts every step.
 NETWORK_MIN_INTERVAL = 0.1

@@ -1,4 +1,4 @@
-"""Parameter controls generated from `sim.parameters.MODEL_PARAMS` (no second list)."""
+"""Parameter controls generated from `sim.model.parameters.MODEL_PARAMS` (no second list)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from dashboards.layout import network_layout
-from sim.behaviour import PARTICIPATION_EPS
+from sim.model.behaviour import PARTICIPATION_EPS
 
 #: Behaviour classes, in code order, with their colours (colour-blind safe pair + grey).
 BEHAVIOURS: tuple[str, ...] = ("contributing", "free-riding", "inactive")

@@ -12,9 +12,9 @@ import pandas as pd
 
 from dashboards.render import CHARTS, NetworkFigure, SeriesFigure
 from dashboards.settings import Settings
-from sim.model import REPORTERS, CoProductionModel
-from sim.scenario import ScenarioError
-from sim.spec import ParameterError
+from sim.inputs.scenario import ScenarioError
+from sim.model.coproduction import REPORTERS, CoProductionModel
+from sim.primitives.params import ParameterError
 
 
 class RunError(ValueError):

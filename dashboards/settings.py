@@ -1,8 +1,8 @@
 """What the dashboard's controls edit: a named scenario plus validated overrides.
 
-The controls are generated from `sim.parameters.MODEL_PARAMS` (one control per declared
+The controls are generated from `sim.model.parameters.MODEL_PARAMS` (one control per declared
 `Param`, grouped by its ``section`` exactly like the scenario schema), and every edit is
-validated by `sim.scenario.apply_overrides`, so the dashboard has no parameter list of its
+validated by `sim.inputs.scenario.apply_overrides`, so the dashboard has no parameter list of its
 own and accepts exactly what a scenario file or ``coprod run --set`` accepts. This module
 is plain Python (no Solara), so it is unit-tested without a browser.
 """
@@ -13,9 +13,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sim.parameters import MODEL_PARAMS, SECTIONS
-from sim.scenario import ScenarioBase, ScenarioError, apply_overrides, list_scenarios, load_scenario
-from sim.spec import Param
+from sim.inputs.scenario import (
+    ScenarioBase,
+    ScenarioError,
+    apply_overrides,
+    list_scenarios,
+    load_scenario,
+)
+from sim.model.parameters import MODEL_PARAMS, SECTIONS
+from sim.primitives.params import Param
 
 #: Sections in the order the dashboard shows them: the governance levers first, then context.
 SECTION_ORDER: tuple[str, ...] = ("governance", *(s for s in SECTIONS if s != "governance"))

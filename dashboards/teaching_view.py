@@ -17,7 +17,7 @@ from dashboards.state import (
     start_run,
     tab_index,
 )
-from sim.scenario import ScenarioError
+from sim.inputs.scenario import ScenarioError
 
 
 def apply_lesson(index: int) -> None:

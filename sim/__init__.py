@@ -12,13 +12,13 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Administration": "sim.agents",
-    "Citizen": "sim.agents",
-    "Firm": "sim.agents",
-    "CoProductionModel": "sim.model",
-    "REPORTERS": "sim.model",
-    "MODEL_PARAMS": "sim.parameters",
-    "ParameterError": "sim.spec",
+    "Administration": "sim.model.agents",
+    "Citizen": "sim.model.agents",
+    "Firm": "sim.model.agents",
+    "CoProductionModel": "sim.model.coproduction",
+    "REPORTERS": "sim.model.coproduction",
+    "MODEL_PARAMS": "sim.model.parameters",
+    "ParameterError": "sim.primitives.params",
 }
 __all__ = [
     "MODEL_PARAMS",

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 import sim
-from sim.scenario import ScenarioError
-from sim.spec import did_you_mean
+from sim.inputs.scenario import ScenarioError
+from sim.primitives.params import did_you_mean
 
 #: name -> (help, argument declarations, handler)
 COMMANDS: dict[str, tuple[str, tuple[tuple[tuple, dict], ...], Callable[[argparse.Namespace], int]]] = {}
@@ -54,8 +54,8 @@ def subcommand(name: str, help_text: str, *args: tuple[tuple, dict]):
 )
 def run(args: argparse.Namespace) -> int:
     """Run one scenario, write its outputs to ``--out`` and print a summary table."""
-    from sim.runner import game_tokens, outcome_table, run_scenario, write_outputs  # noqa: PLC0415
-    from sim.scenario import apply_overrides, load_scenario  # noqa: PLC0415
+    from sim.inputs.scenario import apply_overrides, load_scenario  # noqa: PLC0415
+    from sim.run.runner import game_tokens, outcome_table, run_scenario, write_outputs  # noqa: PLC0415
 
     scenario = apply_overrides(load_scenario(args.scenario), args.overrides)
     progress = {"auto": True, "always": "always", "never": False}[args.progress]
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 @subcommand("scenarios", "List the named scenarios with their one-line descriptions.")
 def scenarios(args: argparse.Namespace) -> int:
     """Print each named scenario and its one-line description."""
-    from sim.scenario import list_scenarios  # noqa: PLC0415
+    from sim.inputs.scenario import list_scenarios  # noqa: PLC0415
 
     rows = list_scenarios()
     width = max((len(name) for name, _ in rows), default=0)
@@ -143,9 +143,9 @@ def main(argv: list[str] | None = None) -> int:
 )
 def sweep(args: argparse.Namespace) -> int:
     """Run (or ``--resume``) an experiment's sweep into ``--out``, then write its report."""
-    from sim.sweep.experiment import load_experiment  # noqa: PLC0415
-    from sim.sweep.report import report_text, write_report  # noqa: PLC0415
-    from sim.sweep.run import default_workers, run_sweep  # noqa: PLC0415
+    from sim.analysis.report import report_text, write_report  # noqa: PLC0415
+    from sim.inputs.experiment import load_experiment  # noqa: PLC0415
+    from sim.sweep.coordinator import default_workers, run_sweep  # noqa: PLC0415
 
     for flag, value in (("--workers", args.workers), ("--chunk", args.chunk)):
         if value is not None and value < 1:
@@ -176,7 +176,7 @@ def sweep(args: argparse.Namespace) -> int:
 )
 def report(args: argparse.Namespace) -> int:
     """Analyse a sweep's results and write its report files."""
-    from sim.sweep.report import report_text, write_report  # noqa: PLC0415
+    from sim.analysis.report import report_text, write_report  # noqa: PLC0415
 
     print(report_text(*write_report(args.dir)))
     return 0

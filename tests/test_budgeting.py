@@ -12,18 +12,18 @@ import time
 import numpy as np
 import pytest
 
-from sim.budgeting import (
+from sim.governance.voting import EqualShares, Plurality, Proportional, equal_shares
+from sim.model.budgeting import (
     PB_CATEGORIES,
     PB_PARAMS,
     ParticipatoryBudget,
     group_preferences,
     pb_table_columns,
 )
-from sim.governance.voting import EqualShares, Plurality, Proportional, equal_shares
-from sim.network import build_network
-from sim.parameters import resolve_model_params
-from sim.population import draw_citizens
-from sim.spec import resolve
+from sim.model.network import build_network
+from sim.model.parameters import resolve_model_params
+from sim.model.population import draw_citizens
+from sim.primitives.params import resolve
 
 PB = {p.name: p for p in PB_PARAMS}
 RULES = (Plurality(), EqualShares(), Proportional())

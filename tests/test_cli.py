@@ -11,8 +11,8 @@ import pytest
 
 import sim
 from sim import cli
-from sim.model import REPORTERS
-from sim.scenario import scenario_names
+from sim.inputs.scenario import scenario_names
+from sim.model.coproduction import REPORTERS
 
 COPROD = Path(sys.executable).parent / "coprod"
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -28,10 +28,10 @@ from dashboards.settings import (
     scenarios,
     try_value,
 )
-from sim.model import REPORTERS, CoProductionModel
-from sim.parameters import MODEL_PARAMS, SECTIONS
-from sim.runner import run_scenario
-from sim.scenario import ScenarioError, load_scenario
+from sim.inputs.scenario import ScenarioError, load_scenario
+from sim.model.coproduction import REPORTERS, CoProductionModel
+from sim.model.parameters import MODEL_PARAMS, SECTIONS
+from sim.run.runner import run_scenario
 
 DASHBOARDS = Path(__file__).resolve().parent.parent / "dashboards"
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sim.model import REPORTERS
+from sim.model.coproduction import REPORTERS
 
 pytestmark = pytest.mark.dashboard
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from sim import CoProductionModel
-from sim.firms import FIRM_PARAMS, FirmSector
-from sim.parameters import MODEL_PARAMS
-from sim.spec import ParameterError, resolve
+from sim.model.firms import FIRM_PARAMS, FirmSector
+from sim.model.parameters import MODEL_PARAMS
+from sim.primitives.params import ParameterError, resolve
 
 BASE = ("firms", "data_openness", "firm_cost", "firm_complement")
 DECLARED = {**{k: MODEL_PARAMS[k] for k in BASE}, **{p.name: p for p in FIRM_PARAMS}}

@@ -14,7 +14,7 @@ import pytest
 
 from sim import CoProductionModel, ParameterError
 from sim.governance import REGISTRY, all_rules, family_params, make_rule, rule_class
-from sim.parameters import MODEL_PARAMS
+from sim.model.parameters import MODEL_PARAMS
 
 from .conftest import small_context
 

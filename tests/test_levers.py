@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from sim import CoProductionModel
-from sim.administration import austerity_production, integration_efficiency
 from sim.governance.interaction import CoDelivery, CoDesign, Consultation
-from sim.service import digital_cost_factor
+from sim.model.administration import austerity_production, integration_efficiency
+from sim.model.service import digital_cost_factor
 
 SEEDS = range(4)
 

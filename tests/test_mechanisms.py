@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import behaviour
 from sim.governance import StepContext
 from sim.governance.access import InvitedAccess, OpenAccess, RegisteredAccess
 from sim.governance.response import RandomResponse
 from sim.governance.rewards import Recognition
 from sim.governance.sanctions import AdminSanctions, PeerSanctions
-from sim.metrics import gini, group_gap, share, top_share
-from sim.parameters import defaults
-from sim.population import CONDITIONAL, FREE_RIDER, HUMP, UNCONDITIONAL
-from sim.service import next_quality, offline_factor, online_factor, quality_per_user
+from sim.model import behaviour
+from sim.model.metrics import gini, group_gap, share, top_share
+from sim.model.parameters import defaults
+from sim.model.population import CONDITIONAL, FREE_RIDER, HUMP, UNCONDITIONAL
+from sim.model.service import next_quality, offline_factor, online_factor, quality_per_user
 
 from .conftest import small_context
 

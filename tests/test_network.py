@@ -1,4 +1,4 @@
-"""Tests for sim.network: exact small cases, invariants, determinism and validation."""
+"""Tests for sim.model.network: exact small cases, invariants, determinism and validation."""
 
 import math
 
@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.network import NETWORK_KINDS, build_network, neighbour_mean, to_networkx
+from sim.model.network import NETWORK_KINDS, build_network, neighbour_mean, to_networkx
 
 
 def rng(seed: int = 0) -> np.random.Generator:

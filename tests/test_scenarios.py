@@ -1,4 +1,4 @@
-"""Scenario schema, files, game mapping and overrides (`sim.scenario`, `sim.runner`)."""
+"""Scenario schema, files, game mapping and overrides (`sim.inputs.scenario`, `sim.run.runner`)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ import json
 
 import pytest
 
-from sim.model import REPORTERS
-from sim.parameters import MODEL_PARAMS, SECTIONS, defaults
-from sim.runner import run_scenario, summary, write_outputs
-from sim.scenario import (
+from sim.inputs.scenario import (
     GAME_PARAMS,
     SCENARIO_DIR,
     SECTION_MODELS,
@@ -20,6 +17,9 @@ from sim.scenario import (
     load_scenario,
     scenario_names,
 )
+from sim.model.coproduction import REPORTERS
+from sim.model.parameters import MODEL_PARAMS, SECTIONS, defaults
+from sim.run.runner import run_scenario, summary, write_outputs
 
 NAMED = {
     "traditional", "consultative", "co_delivery", "participatory_budgeting", "open_platform",

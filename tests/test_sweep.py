@@ -16,15 +16,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.model import REPORTERS
-from sim.runner import run_scenario
-from sim.scenario import apply_overrides, load_scenario, scenario_names
+from sim.analysis.report import HEADLINE, write_report
+from sim.inputs.experiment import load_experiment
+from sim.inputs.scenario import apply_overrides, load_scenario, scenario_names
+from sim.inputs.yamlfile import ScenarioError
+from sim.model.coproduction import REPORTERS
+from sim.run.runner import run_scenario
 from sim.sweep import design as dz
-from sim.sweep.experiment import load_experiment
-from sim.sweep.report import HEADLINE, write_report
-from sim.sweep.run import run_sweep
+from sim.sweep.coordinator import run_sweep
 from sim.sweep.store import RUNS, Store
-from sim.yamlfile import ScenarioError
 
 COPROD = Path(sys.executable).parent / "coprod"
 SMALL = """\
@@ -304,11 +304,11 @@ def _die_once(chunk):
 
 
 def test_a_dying_worker_is_replaced_and_its_chunks_redone(small, local2, tmp_path, monkeypatch):
-    from sim.sweep import execute, run  # noqa: PLC0415
+    from sim.sweep import coordinator, execute  # noqa: PLC0415
 
     exp = load_experiment(small)
     _marker(exp.hash).unlink(missing_ok=True)
-    monkeypatch.setattr(run, "evaluator", lambda workers, scheduler: execute.LocalPool(2, fn=_die_once))
+    monkeypatch.setattr(coordinator, "evaluator", lambda workers, scheduler: execute.LocalPool(2, fn=_die_once))
     result = run_sweep(exp, tmp_path / "out", workers=2, chunk_size=2, progress="never")
     assert _marker(exp.hash).exists() and result.ran == 18
     _marker(exp.hash).unlink()
@@ -316,7 +316,7 @@ def test_a_dying_worker_is_replaced_and_its_chunks_redone(small, local2, tmp_pat
 
 
 def test_docs_list_every_experiment_key():
-    from sim.sweep.validate import TOP_KEYS  # noqa: PLC0415
+    from sim.inputs.experiment_fields import TOP_KEYS  # noqa: PLC0415
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "sweeps.md").read_text()
     assert all(f"| `{key}`" in text for key in TOP_KEYS if key not in ("vary", "fixed", "record"))

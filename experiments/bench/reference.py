@@ -23,16 +23,16 @@ from collections import deque
 import mesa
 import numpy as np
 
-from sim import behaviour
-from sim.administration import austerity_production, integration_efficiency
-from sim.firms import FirmSector
 from sim.governance import REGISTRY, make_rule
-from sim.metrics import gini, group_gap, share, top_share
-from sim.model import BUDGET_SMOOTHING, REPORTERS
-from sim.network import build_network
-from sim.parameters import resolve_model_params
-from sim.population import HUMP, draw_citizens
-from sim.service import next_quality, online_share_of, quality_per_user
+from sim.model import behaviour
+from sim.model.administration import austerity_production, integration_efficiency
+from sim.model.coproduction import BUDGET_SMOOTHING, REPORTERS
+from sim.model.firms import FirmSector
+from sim.model.metrics import gini, group_gap, share, top_share
+from sim.model.network import build_network
+from sim.model.parameters import resolve_model_params
+from sim.model.population import HUMP, draw_citizens
+from sim.model.service import next_quality, online_share_of, quality_per_user
 
 EPS = behaviour.PARTICIPATION_EPS
 MAX_ESCALATION = 3
@@ -227,7 +227,7 @@ class ReferenceModel(mesa.Model):
 
         Args:
             rng: Seed (int) or numpy Generator.
-            **params: Model parameters (see `sim.parameters.MODEL_PARAMS`).
+            **params: Model parameters (see `sim.model.parameters.MODEL_PARAMS`).
 
         Raises:
             NotImplementedError: If a governance rule has no reference implementation.

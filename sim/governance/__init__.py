@@ -29,7 +29,7 @@ from sim.governance.sanctions import (
     SanctionRule,
 )
 from sim.governance.voting import EqualShares, Plurality, Proportional, VotingRule
-from sim.spec import Param, ParameterError, did_you_mean
+from sim.primitives.params import Param, ParameterError, did_you_mean
 
 #: family -> rule name -> class; the first rule of each family is its default.
 REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {

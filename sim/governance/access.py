@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.governance.base import GovernanceRule
-from sim.population import Citizens
-from sim.spec import Param
+from sim.model.population import Citizens
+from sim.primitives.params import Param
 
 CAPACITY = Param(
     "access_capacity", 1.0, "Largest share of citizens whose contributions can be taken in one step.",

@@ -2,7 +2,7 @@
 
 Rules follow Axelrod's strategy pattern: each is a small class registered under a family
 (``access``, ``sanctions``, ``rewards``, ``response``) and a name. Parameters are declared
-as `sim.spec.Param`, so the registry, the model's parameter list, the scenario schema and
+as `sim.primitives.params.Param`, so the registry, the model's parameter list, the scenario schema and
 the contract tests all read the same declaration.
 """
 
@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sim.population import Citizens
-from sim.spec import Param, resolve
+from sim.model.population import Citizens
+from sim.primitives.params import Param, resolve
 
 
 @dataclass

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.governance.base import GovernanceRule
-from sim.metrics import dot
-from sim.spec import Param
+from sim.model.metrics import dot
+from sim.primitives.params import Param
 
 
 class InteractionRule(GovernanceRule):

@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 
 from sim.governance.base import GovernanceRule
-from sim.spec import Param
+from sim.primitives.params import Param
 
 
 class ResponseRule(GovernanceRule):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.governance.base import GovernanceRule
-from sim.spec import Param
+from sim.primitives.params import Param
 
 
 class RewardRule(GovernanceRule):

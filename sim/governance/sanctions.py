@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.governance.base import GovernanceRule, StepContext
-from sim.spec import Param
+from sim.primitives.params import Param
 
 MAX_ESCALATION = 3
 

@@ -5,16 +5,16 @@ parameters to vary as dotted scenario paths, a design (grid, lhs, sobol, morris)
 replications per design point, the steps and the outcomes to record. The modules, one
 concept each:
 
-- `sim.sweep.experiment`: the experiment-file schema and its resolution into design
+- `sim.inputs.experiment`: the experiment-file schema and its resolution into design
   points, run seeds and a canonical hash.
 - `sim.sweep.design`: the samplers (grid, Latin hypercube, Sobol, Morris) and run seeds.
 - `sim.sweep.execute`: the chunk function workers run, and the evaluators that run chunks
   in process, in a local process pool or on a Dask distributed cluster.
 - `sim.sweep.store`: ``experiment.json``, Parquet part files written atomically, and the
   scan that finds completed runs on ``--resume``.
-- `sim.sweep.run`: the coordinator: ``run_sweep`` ties the above together with a
+- `sim.sweep.coordinator`: the coordinator: ``run_sweep`` ties the above together with a
   progress bar.
-- `sim.sweep.report`, `sim.sweep.plots`, `sim.sweep.sensitivity`: ``summary.csv``, PNG
+- `sim.analysis.report`, `sim.analysis.plots`, `sim.analysis.sensitivity`: ``summary.csv``, PNG
   plots, SALib indices and the self-contained ``report.html``.
 
 Nothing is imported here, so ``import sim.sweep`` stays light. See docs/sweeps.md.

@@ -34,7 +34,7 @@ from typing import Any
 import pyarrow as pa
 
 import sim
-from sim.yamlfile import ScenarioError
+from sim.inputs.yamlfile import ScenarioError
 
 MAX_RESTARTS = 3
 ARROW_TYPES = {int: pa.int64(), float: pa.float64(), str: pa.string()}
@@ -76,7 +76,7 @@ class Chunk:
 
 def simulate(kwargs: dict[str, Any], seed: int, steps: int) -> dict[str, list]:
     """Run the model once; every reporter's value after each step (index 0 = step 1)."""
-    from sim.model import CoProductionModel  # noqa: PLC0415
+    from sim.model.coproduction import CoProductionModel  # noqa: PLC0415
 
     model = CoProductionModel(rng=seed, **kwargs)
     for _ in range(steps):
@@ -134,7 +134,7 @@ def _worker_init(coordinator: int) -> None:
 
 
 def _worker_version() -> str:
-    from sim.sweep.experiment import code_fingerprint  # noqa: PLC0415
+    from sim.inputs.experiment import code_fingerprint  # noqa: PLC0415
 
     return f"{sim.__version__} (model code {code_fingerprint()})"
 
@@ -166,7 +166,7 @@ class LocalPool:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         self._ctx = mp.get_context(method)
         if method == "forkserver":  # workers fork from a server that already imported the model
-            self._ctx.set_forkserver_preload(["sim.sweep.execute", "sim.model"])
+            self._ctx.set_forkserver_preload(["sim.sweep.execute", "sim.model.coproduction"])
         self.workers, self.fn = workers, fn
         self._pool = self._start()
 

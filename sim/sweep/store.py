@@ -4,7 +4,7 @@ Layout of an output directory::
 
     DIR/experiment.json        the resolved experiment and its hash (written first)
     DIR/runs/part-*.parquet    one file per finished chunk of runs (long format)
-    DIR/summary.csv, *.png, report.html     the report (`sim.sweep.report`)
+    DIR/summary.csv, *.png, report.html     the report (`sim.analysis.report`)
 
 A part is written to a hidden temporary name (``runs/.tmp-*``), flushed and fsync'ed, then
 renamed into place with `os.replace` (atomic), and the directory is fsync'ed. So a part
@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from sim.yamlfile import ScenarioError
+from sim.inputs.yamlfile import ScenarioError
 
 HASH_KEY = b"coprod.experiment_hash"
 RUNS = "runs"

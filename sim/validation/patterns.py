@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from sim.model import CoProductionModel
-from sim.scenario import apply_overrides, load_scenario
+from sim.model.coproduction import CoProductionModel
+from sim.inputs.scenario import apply_overrides, load_scenario
 
 #: Fischbacher, Gächter & Fehr (2001) type shares (conditional, free rider, hump-shaped).
 FGF_SHARES = {"conditional": 0.50, "free_rider": 0.30, "hump": 0.14}

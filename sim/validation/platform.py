@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.metrics import top_share
-from sim.model import CoProductionModel
-from sim.scenario import load_scenario
+from sim.model.metrics import top_share
+from sim.model.coproduction import CoProductionModel
+from sim.inputs.scenario import load_scenario
 from sim.validation.patterns import FGF_SHARES, SHARE_TOLERANCE, PatternResult, check, mean_ci, run
 from sim.validation.strategy import recovered_shares
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import rankdata
 
-from sim import behaviour
-from sim.model import CoProductionModel
+from sim.model import behaviour
+from sim.model.coproduction import CoProductionModel
 
 GRID = np.linspace(0.0, 1.0, 21)
 #: Spearman correlation significant at the 1 % level for 21 points (two-sided).

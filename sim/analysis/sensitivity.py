@@ -33,9 +33,9 @@ def indices(manifest: dict[str, Any], runs: pd.DataFrame) -> tuple[pd.DataFrame 
 
     Args:
         manifest: The content of ``experiment.json`` (a morris or sobol design).
-        runs: Per-run scalars (`sim.sweep.report.Results.runs`).
+        runs: Per-run scalars (`sim.analysis.report.Results.runs`).
     """
-    from sim.sweep.report import HEADLINE  # noqa: PLC0415 (report imports this module lazily)
+    from sim.analysis.report import HEADLINE  # noqa: PLC0415 (report imports this module lazily)
 
     design, n_points = manifest["design"], manifest["n_points"]
     problem = salib_problem(_factors(manifest))

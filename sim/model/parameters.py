@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sim.budgeting import PB_PARAMS
-from sim.firms import FIRM_PARAMS
 from sim.governance import REGISTRY, family_params
-from sim.network import NETWORK_KINDS, check_network
-from sim.population import type_shares
-from sim.spec import Param, ParameterError, resolve
+from sim.model.budgeting import PB_PARAMS
+from sim.model.firms import FIRM_PARAMS
+from sim.model.network import NETWORK_KINDS, check_network
+from sim.model.population import type_shares
+from sim.primitives.params import Param, ParameterError, resolve
 
 FGF = "Fischbacher, Gächter & Fehr 2001"
 SCOPING = "Szkuta, Pizzicannella & Osimo 2014 (scoping study)"

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.population import Citizens
-from sim.spec import Param
+from sim.model.population import Citizens
+from sim.primitives.params import Param
 
 BSS = "Barbera, Sicilia & Steccolini 2016"
 PB_CATEGORIES: tuple[str, ...] = ("streets", "green", "social_care", "youth", "digital", "safety")

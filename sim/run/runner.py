@@ -2,7 +2,7 @@
 
 ``run_scenario(load_scenario("austerity"))`` builds `sim.CoProductionModel` from the
 scenario's resolved parameters and steps it, collecting every reporter in
-`sim.model.REPORTERS`; `write_outputs` writes ``timeseries.csv``, ``summary.json``,
+`sim.model.coproduction.REPORTERS`; `write_outputs` writes ``timeseries.csv``, ``summary.json``,
 ``outcomes.png`` and ``quality.png``. Same scenario and seed give byte-identical CSVs.
 """
 
@@ -19,9 +19,9 @@ from typing import Any, Literal, TextIO
 import pandas as pd
 
 import sim
-from sim.model import REPORTERS, CoProductionModel
-from sim.scenario import RUN_PARAMS, ScenarioBase, ScenarioError
-from sim.spec import ParameterError
+from sim.inputs.scenario import RUN_PARAMS, ScenarioBase, ScenarioError
+from sim.model.coproduction import REPORTERS, CoProductionModel
+from sim.primitives.params import ParameterError
 
 PROGRESS_AFTER = 2.0  # seconds before a progress line appears
 OUTCOME_PLOT = ("participation", "mean_contribution", "free_rider_share", "trust")
@@ -95,7 +95,7 @@ def run_scenario(
     """Build the model from `scenario` and run it.
 
     Args:
-        scenario: A validated scenario (`sim.scenario.load_scenario`).
+        scenario: A validated scenario (`sim.inputs.scenario.load_scenario`).
         steps: Steps to run; default the scenario's (``game.rounds`` for a lab design).
         seed: Seed; default the scenario's ``seed``.
         progress: ``True`` shows a progress line on `stream` for runs over ~2 s when it is

@@ -13,7 +13,7 @@ memory does not grow with the number of steps, and computes:
 - the headline comparison (grid designs): which design point does best on each headline
   outcome, and whether that is distinguishable from the runner-up (paired over
   replications when the design uses common random numbers);
-- for morris and sobol designs, SALib sensitivity indices (`sim.sweep.sensitivity`).
+- for morris and sobol designs, SALib sensitivity indices (`sim.analysis.sensitivity`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.inputs.yamlfile import ScenarioError
 from sim.sweep.store import iter_parts, read_manifest
-from sim.yamlfile import ScenarioError
 
 #: (outcome, measure, better): the three headline outcomes and how each is compared.
 HEADLINE: tuple[tuple[str, str, str], ...] = (
@@ -215,7 +215,7 @@ def analyse(out: str | Path) -> Results:
     if manifest["design"] == "grid" and manifest["n_points"] <= 40:
         results.verdicts = verdicts(results)
     if manifest["design"] in ("morris", "sobol"):
-        from sim.sweep.sensitivity import indices  # noqa: PLC0415
+        from sim.analysis.sensitivity import indices  # noqa: PLC0415
 
         results.sensitivity, notes = indices(manifest, runs)
         results.notes += notes
@@ -251,8 +251,8 @@ def write_report(out: str | Path) -> tuple[Results, dict[str, Path]]:
     Returns:
         The analysed results, and the written files by short name.
     """
-    from sim.sweep.html import render  # noqa: PLC0415
-    from sim.sweep.plots import draw_all  # noqa: PLC0415
+    from sim.analysis.html import render  # noqa: PLC0415
+    from sim.analysis.plots import draw_all  # noqa: PLC0415
 
     out = Path(out)
     results = analyse(out)

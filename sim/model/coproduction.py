@@ -19,17 +19,17 @@ import inspect
 import mesa
 import numpy as np
 
-from sim import behaviour
-from sim.administration import austerity_production, integration_efficiency
-from sim.agents import Administration, Citizen, Firm
-from sim.budgeting import ParticipatoryBudget
-from sim.firms import FirmSector, FirmStep
 from sim.governance import REGISTRY, StepContext, make_rule
-from sim.metrics import gini, group_gap, share, top_share
-from sim.network import build_network, neighbour_mean
-from sim.parameters import MODEL_PARAMS, resolve_model_params
-from sim.population import HUMP, draw_citizens
-from sim.service import next_quality, online_share_of, quality_per_user
+from sim.model.administration import austerity_production, integration_efficiency
+from sim.model.agents import Administration, Citizen, Firm
+from sim.model.budgeting import ParticipatoryBudget
+from sim.model import behaviour
+from sim.model.firms import FirmSector, FirmStep
+from sim.model.metrics import gini, group_gap, share, top_share
+from sim.model.network import build_network, neighbour_mean
+from sim.model.parameters import MODEL_PARAMS, resolve_model_params
+from sim.model.population import HUMP, draw_citizens
+from sim.model.service import next_quality, online_share_of, quality_per_user
 
 #: Model reporter names, in the order the DataCollector records them.
 REPORTERS: tuple[str, ...] = (
@@ -46,8 +46,8 @@ BUDGET_SMOOTHING = 0.2
 class CoProductionModel(mesa.Model):
     """Agent-based model of the collective co-production of a public service.
 
-    Every keyword parameter is declared in `sim.parameters.MODEL_PARAMS` (default, range,
-    source); unknown names and out-of-range values raise `sim.spec.ParameterError`.
+    Every keyword parameter is declared in `sim.model.parameters.MODEL_PARAMS` (default, range,
+    source); unknown names and out-of-range values raise `sim.primitives.params.ParameterError`.
     """
 
     def __init__(self, *, rng=None, **params):
@@ -55,7 +55,7 @@ class CoProductionModel(mesa.Model):
 
         Args:
             rng: Seed (int) or numpy Generator; same seed and parameters, same results.
-            **params: Model parameters (see `sim.parameters.MODEL_PARAMS`).
+            **params: Model parameters (see `sim.model.parameters.MODEL_PARAMS`).
         """
         super().__init__(rng=rng)
         self.p = p = resolve_model_params(params)
@@ -230,7 +230,7 @@ class CoProductionModel(mesa.Model):
         return p["data_value"] * self.data_contributions
 
     def _firms_step(self, users: int) -> FirmStep:
-        """Firms enter or exit by expected return; agreements are enforced (`sim.firms`).
+        """Firms enter or exit by expected return; agreements are enforced (`sim.model.firms`).
 
         Expected return grows with the share of citizens reachable online and with data
         openness (Szkuta, Pizzicannella & Osimo 2014). Sets the substitutes' value that

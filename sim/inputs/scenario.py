@@ -2,7 +2,7 @@
 
 Top-level keys: ``name``, ``description`` (required; first line = one-line description),
 ``source``, ``steps``, ``seed``, and the sections population, service, administration,
-governance, firms and game, whose schemas are generated from `sim.parameters.MODEL_PARAMS`
+governance, firms and game, whose schemas are generated from `sim.model.parameters.MODEL_PARAMS`
 (field = `Param` name, default, range or choices, description): one list of parameters.
 
 A ``game`` section makes a lab public-goods design: ``mpcr``, ``group_size`` and the
@@ -37,11 +37,11 @@ from pydantic import (
     create_model,
 )
 
-from sim.parameters import MODEL_PARAMS, SECTIONS, resolve_model_params
-from sim.spec import Param, ParameterError, did_you_mean
-from sim.yamlfile import ScenarioError, parse_yaml
+from sim.inputs.yamlfile import ScenarioError, parse_yaml
+from sim.model.parameters import MODEL_PARAMS, SECTIONS, resolve_model_params
+from sim.primitives.params import Param, ParameterError, did_you_mean
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 FG = "Fehr & Gächter 2000"
 
 #: Scenario-only fields of the ``game`` section (the others are model parameters).

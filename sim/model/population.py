@@ -1,7 +1,7 @@
 """Struct-of-arrays state of the citizens, and how a population is drawn.
 
 All per-citizen state lives in NumPy arrays owned by one `Citizens` object per model; the
-`sim.agents.Citizen` objects are thin views over one index of these arrays. This keeps a
+`sim.model.agents.Citizen` objects are thin views over one index of these arrays. This keeps a
 model step vectorised (see PERFORMANCE_NOTES: ~100x faster than per-agent steps).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from sim.service import digital_cost_factor, online_share_of
+from sim.model.service import digital_cost_factor, online_share_of
 
 #: Contributor types of Fischbacher, Gächter & Fehr (2001), in array code order.
 TYPE_NAMES: tuple[str, ...] = ("conditional", "free_rider", "hump", "unconditional")

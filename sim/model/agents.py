@@ -5,7 +5,7 @@ Each agent is a `mesa.Agent` registered with its model (so `model.agents` and
 reading ``citizen.trust`` reads ``model.citizens.trust[citizen.index]`` and assigning it
 writes there. The properties look up *this agent's model* on every access, so two live
 models never share state (the trap of class-level array views noted in PERFORMANCE_NOTES).
-The model steps all citizens at once in `sim.model`; these objects are for inspection,
+The model steps all citizens at once in `sim.model.coproduction`; these objects are for inspection,
 visualisation and per-agent tools such as Mesa's DataCollector agent reporters.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import mesa
 
-from sim.population import TYPE_NAMES, Citizens
+from sim.model.population import TYPE_NAMES, Citizens
 
 
 def _view(store: str, name: str) -> property:
@@ -40,7 +40,7 @@ class ArrayAgent(mesa.Agent):
 class Citizen(ArrayAgent):
     """A citizen: contributes effort, data and reports; uses the service; learns.
 
-    Its behaviour is the vectorised decision rule of `sim.behaviour`, applied to all
+    Its behaviour is the vectorised decision rule of `sim.model.behaviour`, applied to all
     citizens at once by `CoProductionModel.step`.
     """
 
@@ -66,7 +66,7 @@ for _name in Citizens.names():
 class Firm(ArrayAgent):
     """A firm (company or civic-tech developer) offering a service on the public platform.
 
-    Its behaviour (`sim.firms.FirmSector`, vectorised over firms): enter or exit by expected
+    Its behaviour (`sim.model.firms.FirmSector`, vectorised over firms): enter or exit by expected
     return, which grows with online users and data openness; offer a complementary or a
     substitutive service; contribute back or free-ride; be bound by a service-level agreement.
     """

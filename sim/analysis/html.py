@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sim
 
 if TYPE_CHECKING:
-    from sim.sweep.report import Results
+    from sim.analysis.report import Results
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
@@ -111,7 +111,7 @@ def _sensitivity(results: Results) -> str:
 
 def render(results: Results, files: dict[str, Path]) -> str:
     """The HTML text of the report, with the PNGs in `files` embedded."""
-    from sim.sweep.report import headline_table  # noqa: PLC0415
+    from sim.analysis.report import headline_table  # noqa: PLC0415
 
     m = results.manifest
     parts = [f"<h1>{_e(m['name'])}</h1>"]

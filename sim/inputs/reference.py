@@ -1,6 +1,6 @@
 """Render the parameter table of docs/ODD.md from `MODEL_PARAMS` (kept true to the code).
 
-Usage: ``python -m sim.odd_table`` prints the Markdown table, ``--write`` replaces the
+Usage: ``python -m sim.inputs.reference`` prints the Markdown table, ``--write`` replaces the
 table at the end of docs/ODD.md; a test checks docs/ODD.md contains it verbatim.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.scenario import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
+from sim.inputs.scenario import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
 
 
 def parameter_table() -> str:
@@ -31,7 +31,7 @@ def parameter_table() -> str:
     return "\n".join(lines)
 
 
-ODD_PATH = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+ODD_PATH = Path(__file__).resolve().parents[2] / "docs" / "ODD.md"
 
 
 def write(path: Path = ODD_PATH) -> None:

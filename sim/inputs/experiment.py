@@ -3,7 +3,7 @@
 An experiment file (``experiments/*.yaml``) is read with the same strict YAML loader as
 scenario files and its errors name the file, the dotted field, the value and what is
 allowed. Parameters are scenario dotted paths (``governance.monitoring``) applied with
-`sim.scenario.apply_overrides`, so every value is validated exactly like a scenario value;
+`sim.inputs.scenario.apply_overrides`, so every value is validated exactly like a scenario value;
 ``scenario`` itself may be varied in a grid. `load_experiment` resolves the file into an
 `Experiment`: design points, run seeds and a canonical description whose SHA-256 is the
 experiment hash ``--resume`` compares. The format is documented in docs/sweeps.md.
@@ -21,34 +21,35 @@ from typing import Any
 import yaml
 
 import sim
-from sim.scenario import ScenarioBase, apply_overrides
-from sim.spec import did_you_mean
+from sim.inputs.experiment_fields import TOP_KEYS, FileReader, given
+from sim.inputs.scenario import ScenarioBase, apply_overrides
+from sim.inputs.yamlfile import ScenarioError, parse_yaml
+from sim.primitives.params import did_you_mean
 from sim.sweep import design as dz
-from sim.sweep.validate import TOP_KEYS, FileReader, given
-from sim.yamlfile import ScenarioError, parse_yaml
 
+#: The packages whose code decides a run's results (the model and what it is built from).
+MODEL_PACKAGES: tuple[str, ...] = ("primitives", "governance", "model")
 EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
 
 
 def _outcomes() -> tuple[str, ...]:
-    from sim.model import REPORTERS  # noqa: PLC0415 (imports Mesa)
+    from sim.model.coproduction import REPORTERS  # noqa: PLC0415 (imports Mesa)
 
     return REPORTERS
 
 
 def code_fingerprint() -> str:
-    """SHA-256 (16 hex digits) of the model's source: every ``sim/**/*.py`` but the sweep and CLI code.
+    """SHA-256 (16 hex digits) of the model's source: every ``.py`` file of `MODEL_PACKAGES`.
 
     Part of the experiment hash, so a sweep is never resumed (or run on Dask workers) with
     different model code, even at the same package version.
     """
     root = Path(sim.__file__).resolve().parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(root).as_posix()
-        if rel.startswith("sweep/") or rel in ("cli.py", "demo.py", "odd_table.py"):
-            continue
-        digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
+    for package in MODEL_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            rel = path.relative_to(root).as_posix()
+            digest.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 

@@ -1,6 +1,6 @@
 """`make demo`: one default run of the model, printed as a summary table.
 
-Usage: ``python -m sim.demo [--steps N] [--seed S] [--citizens N]``.
+Usage: ``python -m sim.run.demo [--steps N] [--seed S] [--citizens N]``.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from sim.model import REPORTERS, CoProductionModel
+from sim.model.coproduction import REPORTERS, CoProductionModel
 
 
 def summary_table(df, every: int) -> str:

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from sim.inputs.experiment import Experiment
+from sim.inputs.experiment_fields import PATHS
 from sim.sweep.execute import Chunk, PointSpec, evaluator, schema_for
-from sim.sweep.experiment import Experiment
 from sim.sweep.store import Store, prepare
-from sim.sweep.validate import PATHS
 
 TARGET_SECONDS = 1.0  # work per chunk: long enough to hide the task overhead, short enough to balance
 RUN_SECONDS = 0.005  # estimated fixed cost of one run (model construction) ...
@@ -126,7 +126,7 @@ def run_sweep(
     """Run (or finish, with `resume`) the sweep of `exp` into `out`.
 
     Args:
-        exp: A resolved experiment (`sim.sweep.experiment.load_experiment`).
+        exp: A resolved experiment (`sim.inputs.experiment.load_experiment`).
         out: Output directory.
         workers: Local worker processes (1: run in this process); ignored with `scheduler`.
         scheduler: Address of a Dask distributed scheduler (``tcp://host:port``).

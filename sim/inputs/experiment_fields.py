@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.scenario import SECTION_PARAMS, SECTIONS, ScenarioBase, load_scenario
-from sim.spec import Param, ParameterError, did_you_mean
+from sim.inputs.scenario import SECTION_PARAMS, SECTIONS, ScenarioBase, load_scenario
+from sim.inputs.yamlfile import ScenarioError
+from sim.primitives.params import Param, ParameterError, did_you_mean
 from sim.sweep import design as dz
-from sim.yamlfile import ScenarioError
 
 #: Dotted scenario path -> declared parameter, for every key of every section.
 PATHS: dict[str, Param] = {f"{s}.{n}": p for s in SECTIONS for n, p in SECTION_PARAMS[s].items()}

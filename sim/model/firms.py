@@ -2,7 +2,7 @@
 
 Firms (companies, civic-tech developers) build services on the administration's platform
 and data. All firm state lives in arrays of one `FirmSector` (index = firm number); the
-`sim.agents.Firm` Mesa agents are views over them. One step is vectorised over firms:
+`sim.model.agents.Firm` Mesa agents are views over them. One step is vectorised over firms:
 
 * **Expected return** of firm j grows with the service's online user base and with the
   administration's data openness, minus its cost (Szkuta, Pizzicannella & Osimo 2014:
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.spec import Param
+from sim.primitives.params import Param
 
 SCOPING = "Szkuta, Pizzicannella & Osimo 2014 (scoping study)"
 INGOV = "inGov IPS holistic framework (formal agreements: SLA, outsourcing)"
