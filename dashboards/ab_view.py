@@ -10,7 +10,7 @@ import solara
 
 from dashboards.controls import SettingsEditor
 from dashboards.render import CHARTS, ab_svg
-from dashboards.runs import Comparison, RunError, compare
+from dashboards.runs import Comparison, compare
 from dashboards.settings import Settings, format_value, try_value
 from dashboards.state import (
     ab_errors,
@@ -21,7 +21,7 @@ from dashboards.state import (
     ab_svg_text,
     settings,
 )
-from sim.inputs.scenario import ScenarioError
+from sim.primitives.errors import InputError
 
 
 def _side_settings(side: str) -> Settings:
@@ -34,7 +34,7 @@ def edit_side(side: str) -> Callable[[str, Any], None]:
     def on_text(name: str, text: Any) -> None:
         try:
             base = _side_settings(side)
-        except ScenarioError as err:
+        except InputError as err:
             ab_message.set(err.message)
             return
         new, message = try_value(base, name, text)
@@ -64,8 +64,8 @@ def run_ab() -> None:
             ab_message.set(f"steps: value {steps_text!r} is not valid; allowed: an integer in [1, 100000]")
             return
         result = compare(_side_settings("A"), _side_settings("B"), steps, base.run_seed())
-    except (RunError, ScenarioError) as err:
-        ab_message.set(getattr(err, "message", str(err)))
+    except InputError as err:
+        ab_message.set(err.message)
         return
     except Exception as err:
         traceback.print_exc()
@@ -82,7 +82,7 @@ def ABSide(side: str):
     base = settings.value
     try:
         values = base.with_overrides(overrides).values()
-    except ScenarioError as err:
+    except InputError as err:
         solara.Error(err.message)
         values = base.values()
     with solara.Card(f"Setting {side}", margin=0, classes=[f"coprod-ab-{side}"]):

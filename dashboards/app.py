@@ -49,8 +49,9 @@ from dashboards.state import (
     tab_index,
 )
 from dashboards.teaching_view import TeachingView
-from sim.inputs.scenario import ScenarioError, load_scenario
-from sim.model.coproduction import REPORTERS
+from sim.inputs.scenario import load_scenario
+from sim.model.reporters import REPORTERS
+from sim.primitives.errors import InputError
 
 #: While playing, the network is redrawn at most this often (seconds); charts every step.
 NETWORK_MIN_INTERVAL = 0.1
@@ -203,7 +204,7 @@ def SeedField():
         try:
             settings.set(current.with_seed(text))
             set_error(None)
-        except ScenarioError as err:
+        except InputError as err:
             set_error((text, err.message))
 
     value = error[0] if error else str(current.run_seed())

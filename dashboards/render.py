@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from dashboards.layout import network_layout
-from sim.model.behaviour import PARTICIPATION_EPS
+from sim.model.record import free_riding, took_part
 
 #: Behaviour classes, in code order, with their colours (colour-blind safe pair + grey).
 BEHAVIOURS: tuple[str, ...] = ("contributing", "free-riding", "inactive")
@@ -62,19 +62,14 @@ def encode_png(canvas: FigureCanvasAgg) -> bytes:
 def classify(model) -> np.ndarray:
     """Behaviour class of each citizen at the last step (codes into `BEHAVIOURS`).
 
-    Contributing: took part, as the model's ``participation`` counts it (gave effort
-    above the participation threshold or, when the service works by reports, filed one).
-    Free-riding: uses the service and may contribute (eligible) but did not, the
-    population the model's ``free_rider_share`` is measured on. Inactive: everyone else
-    (not using the service, or not admitted by the access rule).
+    The classes are the model's own (`sim.model.record`): contributing = took part, as
+    ``participation`` counts it; free-riding = counted in ``free_rider_share``; inactive =
+    everyone else.
     """
-    citizens = model.citizens
-    took_part = getattr(model, "inputs", None)
-    if took_part is None or np.shape(took_part) != np.shape(citizens.contribution):
-        took_part = citizens.contribution
-    out = np.full(citizens.contribution.shape[0], INACTIVE, dtype=np.int8)
-    out[np.asarray(citizens.uses, dtype=bool) & np.asarray(citizens.eligible, dtype=bool)] = FREE_RIDING
-    out[np.asarray(took_part) > PARTICIPATION_EPS] = CONTRIBUTING
+    record = model.last_step
+    out = np.full(record.inputs.shape[0], INACTIVE, dtype=np.int8)
+    out[free_riding(record)] = FREE_RIDING
+    out[took_part(record)] = CONTRIBUTING
     return out
 
 

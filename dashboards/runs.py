@@ -12,29 +12,19 @@ import pandas as pd
 
 from dashboards.render import CHARTS, NetworkFigure, SeriesFigure
 from dashboards.settings import Settings
-from sim.inputs.scenario import ScenarioError
-from sim.model.coproduction import REPORTERS, CoProductionModel
-from sim.primitives.params import ParameterError
-
-
-class RunError(ValueError):
-    """Settings that cannot be run; the message says which field and what is allowed."""
+from sim.model.coproduction import CoProductionModel
+from sim.model.reporters import REPORTERS
 
 
 def build_model(settings: Settings) -> tuple[CoProductionModel, dict[str, Any]]:
     """The model for `settings` and the keyword arguments it was built with.
 
     Raises:
-        RunError: Invalid settings, or a combination the model rejects (e.g. ``degree``
+        InputError: Invalid settings, or a combination the model rejects (e.g. ``degree``
             too large for ``citizens``).
     """
-    try:
-        kwargs = settings.model_kwargs()
-        return CoProductionModel(**kwargs), kwargs
-    except ScenarioError as err:
-        raise RunError(err.message) from None
-    except ParameterError as err:
-        raise RunError(str(err)) from None
+    kwargs = settings.model_kwargs()
+    return CoProductionModel(**kwargs), kwargs
 
 
 @dataclass(eq=False)
@@ -160,7 +150,7 @@ class Comparison:
 
 
 def compare(a: Settings, b: Settings, steps: int, seed: int) -> Comparison:
-    """Run A and B for `steps` steps, both with `seed` (raises `RunError`)."""
+    """Run A and B for `steps` steps, both with `seed` (raises `InputError`)."""
     a = Settings(a.scenario, a.overrides, seed)
     b = Settings(b.scenario, b.overrides, seed)
     frames, params = [], []

@@ -9,18 +9,14 @@ is plain Python (no Solara), so it is unit-tested without a browser.
 
 from __future__ import annotations
 
-import math
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sim.inputs.scenario import (
-    ScenarioBase,
-    ScenarioError,
-    apply_overrides,
-    list_scenarios,
-    load_scenario,
-)
+from sim.inputs.scenario import ScenarioBase, apply_overrides, list_scenarios, load_scenario
+from sim.inputs.yamlfile import parse_scalar
 from sim.model.parameters import MODEL_PARAMS, SECTIONS
+from sim.primitives.errors import InputError, Origin, Problem
 from sim.primitives.params import Param
 
 #: Sections in the order the dashboard shows them: the governance levers first, then context.
@@ -103,47 +99,28 @@ def scenarios() -> list[tuple[str, str]]:
 
 
 def format_value(value: Any) -> str:
-    """A parameter value as the text shown in its input (round-trips through YAML)."""
+    """A parameter value as a control shows it (``0.5``, ``1e-05``, ``peer``, ``true``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        text = repr(value)
-        mantissa, e, exponent = text.partition("e")
-        if e and "." not in mantissa:  # YAML 1.1 reads 1e-05 as a string, 1.0e-05 as a number
-            text = f"{mantissa}.0e{exponent}"
-        return text
-    return str(value)
+    return repr(value) if isinstance(value, float) else str(value)
 
 
-def clean_message(message: str) -> str:
-    """A validation message without the command-line framing (``--set``, file name)."""
-    lines = []
-    for line in message.splitlines():
-        head, sep, rest = line.partition(": ")
-        framed = sep and ("--set" in head or head.endswith((".yaml", ".yml")))
-        lines.append(rest if framed else line)
-    return "\n".join(lines)
-
-
-def _normalise(control: Control, value: Any) -> str:
-    """Text for an assignment; number-like input (``1e-5``, `` 3 ``) becomes a YAML number."""
+def parse_input(control: Control, value: Any) -> Any:
+    """The value an input's text stands for (read like a ``--set`` value); values pass through."""
     if not isinstance(value, str):
-        return format_value(value)
+        return value
     text = value.strip()
-    if control.widget != "select":
-        try:
-            number = int(text) if text.lstrip("+-").isdigit() else float(text)
-        except ValueError:
-            return text
-        if math.isfinite(number):
-            return format_value(number)
-    return text
+    if control.widget == "select":
+        return text
+    return parse_scalar(text, control.key)
 
 
-def _assignment(name: str, value: Any) -> str:
-    key = CONTROLS[name].key
-    text = value if isinstance(value, str) else format_value(value)
-    return f"{key}={text}"
+def field_message(error: InputError, key: str) -> str:
+    """What a control shows for `error`: its own problems first, without origin or field."""
+    own = [p.describe() for p in error.problems if p.field == key]
+    other = [f"{p.field}: {p.describe()}" if p.field else p.describe()
+             for p in error.problems if p.field != key]
+    return "\n".join(own + other)
 
 
 @dataclass(frozen=True)
@@ -161,9 +138,8 @@ class Settings:
     seed: int | None = None
 
     def loaded(self) -> ScenarioBase:
-        """The scenario with the overrides applied (validated; raises `ScenarioError`)."""
-        base = load_scenario(self.scenario)
-        return apply_overrides(base, [_assignment(k, v) for k, v in self.overrides])
+        """The scenario with the overrides applied (validated; raises `InputError`)."""
+        return _loaded(self.scenario, self.overrides)
 
     def model_kwargs(self) -> dict[str, Any]:
         """Every model keyword argument, resolved, plus ``rng`` (the seed)."""
@@ -196,19 +172,16 @@ class Settings:
         """These settings with parameter `name` set to `value` (text from an input, or a value).
 
         Raises:
-            ScenarioError: The value, or the combination it makes, is not valid; the message
-                (see `clean_message`) names the field and what is allowed.
+            InputError: The value, or the combination it makes, is not valid; its problems
+                (see `field_message`) name the field and what is allowed.
         """
         if name not in CONTROLS:
-            raise ScenarioError(f"{name}: not a model parameter")
-        text = _normalise(CONTROLS[name], value)
-        base = load_scenario(self.scenario)
-        rest = [_assignment(k, v) for k, v in self.overrides if k != name]
-        scenario = apply_overrides(base, [*rest, f"{CONTROLS[name].key}={text}"])
-        section = getattr(scenario, MODEL_PARAMS[name].section)
-        validated = getattr(section, name)
-        overrides = dict(self.overrides)
-        overrides[name] = validated
+            raise InputError(Problem(name, "not a model parameter", origin=Origin("dashboard")))
+        control = CONTROLS[name]
+        overrides = {k: v for k, v in self.overrides if k != name}
+        overrides[name] = parse_input(control, value)
+        scenario = _loaded(self.scenario, tuple(overrides.items()), control.label)
+        overrides[name] = getattr(getattr(scenario, control.param.section), name)  # validated
         return Settings(self.scenario, tuple(overrides.items()), self.seed)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Settings:
@@ -225,7 +198,7 @@ class Settings:
         except ValueError:
             number = -1
         if number < 0 or str(seed).strip() not in (str(number), f"+{number}"):
-            raise ScenarioError(f"seed: value {seed!r} is not valid; allowed: an integer >= 0")
+            raise InputError(Problem("seed", "invalid", seed, "an integer >= 0", origin=Origin("dashboard", "seed")))
         return Settings(self.scenario, self.overrides, number)
 
 
@@ -233,8 +206,15 @@ def try_value(settings: Settings, name: str, text: Any) -> tuple[Settings, str |
     """`Settings.with_value`, returning ``(settings, None)`` or ``(unchanged, message)``."""
     try:
         return settings.with_value(name, text), None
-    except ScenarioError as err:
-        return settings, clean_message(err.message)
+    except InputError as err:
+        return settings, field_message(err, CONTROLS[name].key if name in CONTROLS else name)
+
+
+@functools.lru_cache(maxsize=64)
+def _loaded(scenario: str, overrides: tuple[tuple[str, Any], ...], control: str = "") -> ScenarioBase:
+    """A named scenario with flat-name overrides applied (cached: settings are immutable)."""
+    values = {CONTROLS[k].key: v for k, v in overrides}
+    return apply_overrides(load_scenario(scenario), values, Origin("dashboard", control))
 
 
 def diff(a: dict[str, Any], b: dict[str, Any]) -> list[str]:

@@ -11,8 +11,9 @@ import traceback
 import solara
 from mesa.visualization.utils import force_update
 
-from dashboards.runs import Run, RunError
+from dashboards.runs import Run
 from dashboards.settings import Settings, scenarios
+from sim.primitives.errors import InputError
 
 DEFAULT_SCENARIO = "consultative"
 
@@ -44,8 +45,8 @@ def start_run(new_settings: Settings | None = None) -> None:
     chosen = new_settings or settings.value
     try:
         run = Run.start(chosen)
-    except RunError as err:
-        run_error.set(str(err))
+    except InputError as err:
+        run_error.set(err.message)
         return
     except Exception as err:  # never a crash in front of a class
         traceback.print_exc()

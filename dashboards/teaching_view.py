@@ -17,7 +17,7 @@ from dashboards.state import (
     start_run,
     tab_index,
 )
-from sim.inputs.scenario import ScenarioError
+from sim.primitives.errors import InputError
 
 
 def apply_lesson(index: int) -> None:
@@ -26,7 +26,7 @@ def apply_lesson(index: int) -> None:
     lesson_index.set(index)
     try:
         new = Settings(lesson.scenario).with_overrides(lesson.overrides)
-    except ScenarioError as err:
+    except InputError as err:
         run_error.set(err.message)
         return
     field_errors.set({})

@@ -16,7 +16,7 @@ _EXPORTS = {
     "Citizen": "sim.model.agents",
     "Firm": "sim.model.agents",
     "CoProductionModel": "sim.model.coproduction",
-    "REPORTERS": "sim.model.coproduction",
+    "REPORTERS": "sim.model.reporters",
     "MODEL_PARAMS": "sim.model.parameters",
     "ParameterError": "sim.primitives.params",
 }

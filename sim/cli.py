@@ -1,10 +1,15 @@
 """The ``coprod`` command line.
 
-``coprod run SCENARIO [--steps N] [--seed S] [--set dotted.key=value ...] --out DIR`` runs
-a scenario (a file, or a name from ``scenarios/``) and writes its outputs;
-``coprod scenarios`` lists the named scenarios. Exit status: 0 done, 2 bad input (a
-message on stderr naming the field and what is allowed, never a traceback), 1 unexpected
-failure (``--debug`` shows its traceback).
+``coprod run SCENARIO [--steps N] [--seed S] [--set dotted.key=value ...] [--out DIR]``
+runs a scenario (a file, or a name from ``scenarios/``) and writes its outputs;
+``coprod scenarios`` lists the named scenarios; ``sweep``, ``report``, ``validate`` and
+``dashboard`` are the other subcommands. Exit status: 0 done, 2 bad input or a problem in
+the environment the user can fix (a message on stderr naming the field and what is
+allowed, never a traceback), 1 unexpected failure (``--debug`` shows its traceback), 130
+interrupted.
+
+Errors arrive here as structured values (`InputError`, `SetupError`) and are formatted
+only here.
 
 A subcommand is one function decorated with `subcommand`, which declares its arguments.
 """
@@ -18,8 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sim
-from sim.inputs.scenario import ScenarioError
-from sim.primitives.params import did_you_mean
+from sim.primitives.errors import InputError, Origin, Problem, SetupError, did_you_mean
 
 #: name -> (help, argument declarations, handler)
 COMMANDS: dict[str, tuple[str, tuple[tuple[tuple, dict], ...], Callable[[argparse.Namespace], int]]] = {}
@@ -40,30 +44,57 @@ def subcommand(name: str, help_text: str, *args: tuple[tuple, dict]):
     return register
 
 
+def overrides(assignments: list[str]) -> dict[str, object]:
+    """``--set KEY=VALUE`` options as a mapping of dotted names to values (read as YAML)."""
+    from sim.inputs.yamlfile import parse_scalar  # noqa: PLC0415
+
+    values: dict[str, object] = {}
+    for item in assignments:
+        key, sep, text = (s.strip() for s in item.partition("="))
+        if not sep or not key:
+            raise InputError(Problem("", f"{item!r} is not KEY=VALUE", allowed="KEY=VALUE with KEY a "
+                                     "top-level key or section.key, e.g. --set service.channel=online",
+                                     origin=Origin("option", "--set")))
+        values[key] = parse_scalar(text, f"--set {key}")
+    return values
+
+
+def out_folder(value: str | None, default: str) -> str:
+    """The ``--out`` folder: `default` when not given; never an empty path."""
+    if value is None:
+        return default
+    if not value.strip():
+        raise InputError(Problem("", "value '' is not valid", allowed="a folder path",
+                                 origin=Origin("option", "--out")))
+    return value
+
+
 @subcommand(
     "run", "Run a scenario and write timeseries.csv, summary.json and plots.",
     arg("scenario", help="scenario file (.yaml) or name of one in scenarios/ (see `coprod scenarios`)"),
-    arg("--out", required=True, metavar="DIR", help="output directory (created if missing)"),
-    arg("--steps", type=int, metavar="N", help="steps to run (default: the scenario's)"),
+    arg("--out", metavar="DIR", help="output folder (default: runs/SCENARIO-seedS; replaced as a whole)"),
+    arg("--steps", type=int, metavar="N", help="steps (months) to run (default: the scenario's)"),
     arg("--seed", type=int, metavar="S", help="random seed (default: the scenario's)"),
     arg("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
         help="override a scenario value, e.g. --set service.channel=online (repeatable)"),
     arg("--progress", choices=("auto", "always", "never"), default="auto",
-        help="progress line on stderr for long runs (auto: only on a terminal)"),
+        help="progress bar on stderr for long runs (auto: only on a terminal)"),
     arg("--quiet", action="store_true", help="do not print the summary table"),
 )
 def run(args: argparse.Namespace) -> int:
     """Run one scenario, write its outputs to ``--out`` and print a summary table."""
     from sim.inputs.scenario import apply_overrides, load_scenario  # noqa: PLC0415
-    from sim.run.runner import game_tokens, outcome_table, run_scenario, write_outputs  # noqa: PLC0415
+    from sim.run.outputs import game_tokens, outcome_table, write_outputs  # noqa: PLC0415
+    from sim.run.single import run_scenario  # noqa: PLC0415
 
-    scenario = apply_overrides(load_scenario(args.scenario), args.overrides)
+    scenario = apply_overrides(load_scenario(args.scenario), overrides(args.overrides), Origin("set"))
     progress = {"auto": True, "always": "always", "never": False}[args.progress]
     result = run_scenario(scenario, steps=args.steps, seed=args.seed, progress=progress)
+    out = out_folder(args.out, f"runs/{scenario.name}-seed{result.seed}")
     try:
-        files = write_outputs(result, args.out)
+        files = write_outputs(result, out)
     except OSError as err:
-        raise ScenarioError(f"--out {args.out}: cannot write the outputs ({err.strerror or err})") from None
+        raise SetupError(f"--out {out}: cannot write the outputs ({err.strerror or err})") from None
     if not args.quiet:
         print(f"coprod: {scenario.name}: {scenario.one_line}")
         print(f"{result.steps} steps, {result.params['citizens']} citizens, seed {result.seed} "
@@ -73,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             tokens = game["mean_contribution_tokens"]
             print(f"\nMean contribution, tokens of {game['endowment']}: first round "
                   f"{tokens['first']:.1f}, last {tokens['final']:.1f}, mean {tokens['mean']:.1f}")
-        print(f"\nWrote {', '.join(str(p) for p in files.values())}")
+        print(f"\nWrote {out}/: {', '.join(p.name for p in files.values())}")
     return 0
 
 
@@ -112,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(done.code or 0)
     try:
         return args.handler(args)
-    except ScenarioError as err:
+    except (InputError, SetupError) as err:
         print(err.message, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -144,12 +175,12 @@ def main(argv: list[str] | None = None) -> int:
 def sweep(args: argparse.Namespace) -> int:
     """Run (or ``--resume``) an experiment's sweep into ``--out``, then write its report."""
     from sim.analysis.report import report_text, write_report  # noqa: PLC0415
-    from sim.inputs.experiment import load_experiment  # noqa: PLC0415
     from sim.sweep.coordinator import default_workers, run_sweep  # noqa: PLC0415
+    from sim.sweep.experiment import load_experiment  # noqa: PLC0415
 
     for flag, value in (("--workers", args.workers), ("--chunk", args.chunk)):
         if value is not None and value < 1:
-            raise ScenarioError(f"{flag}: value {value} is not valid; allowed: an integer >= 1")
+            raise InputError(Problem("", "invalid", value, "an integer >= 1", origin=Origin("option", flag)))
     exp = load_experiment(args.experiment)
     workers = args.workers or default_workers()
     where = f"Dask cluster {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
@@ -200,10 +231,8 @@ def validate(args: argparse.Namespace) -> int:
 
     for pid in args.patterns or ():
         if pid not in PATTERNS:
-            raise ScenarioError(
-                f"--pattern: value {pid!r} is not valid{did_you_mean(pid, PATTERNS)}; "
-                f"allowed: one of: {', '.join(PATTERNS)}"
-            )
+            raise InputError(Problem("", "invalid", pid, "one of: " + ", ".join(PATTERNS),
+                                     did_you_mean(pid, PATTERNS), Origin("option", "--pattern")))
     print("coprod: validating against published patterns"
           + (" (reduced replications)" if args.quick else ""), file=sys.stderr)
     results = run_validation(quick=args.quick, only=args.patterns)

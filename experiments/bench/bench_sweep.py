@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.inputs.experiment import load_experiment  # noqa: E402
 from sim.sweep.coordinator import run_sweep  # noqa: E402
+from sim.sweep.experiment import load_experiment  # noqa: E402
 from sim.sweep.localcluster import local_cluster  # noqa: E402
 from sim.sweep.store import iter_parts  # noqa: E402
 

@@ -26,15 +26,17 @@ import numpy as np
 from sim.governance import REGISTRY, make_rule
 from sim.model import behaviour
 from sim.model.administration import austerity_production, integration_efficiency
-from sim.model.coproduction import BUDGET_SMOOTHING, REPORTERS
+from sim.model.coproduction import BUDGET_SMOOTHING
 from sim.model.firms import FirmSector
 from sim.model.metrics import gini, group_gap, share, top_share
 from sim.model.network import build_network
 from sim.model.parameters import resolve_model_params
 from sim.model.population import HUMP, draw_citizens
+from sim.model.record import PARTICIPATION_EPS
+from sim.model.reporters import REPORTERS
 from sim.model.service import next_quality, online_share_of, quality_per_user
 
-EPS = behaviour.PARTICIPATION_EPS
+EPS = PARTICIPATION_EPS
 MAX_ESCALATION = 3
 SUPPORTED = {
     "access": ("open", "registered", "invited"),

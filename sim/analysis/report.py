@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.inputs.yamlfile import ScenarioError
+from sim.primitives.errors import SetupError
 from sim.sweep.store import iter_parts, read_manifest
 
 #: (outcome, measure, better): the three headline outcomes and how each is compared.
@@ -198,16 +198,16 @@ def analyse(out: str | Path) -> Results:
     """Read a sweep's output directory and compute everything the report shows.
 
     Raises:
-        ScenarioError: `out` has no ``experiment.json`` or no completed run.
+        SetupError: `out` has no ``experiment.json`` or no completed run.
     """
     out = Path(out)
     manifest = read_manifest(out)
     if manifest is None:
-        raise ScenarioError(f"{out}: no experiment.json here; is it the --out of a `coprod sweep`?")
+        raise SetupError(f"{out}: no experiment.json here; is it the --out of a `coprod sweep`?")
     group_by = "point_id" if manifest["n_points"] <= MAX_LINES else "scenario"
     runs, traj = _read(out, manifest, group_by)
     if runs.empty:
-        raise ScenarioError(f"{out}: no completed run yet; finish it with `coprod sweep ... --resume`")
+        raise SetupError(f"{out}: no completed run yet; finish it with `coprod sweep ... --resume`")
     results = Results(manifest, runs, summarise(runs, manifest), traj, group_by, point_labels(manifest, runs))
     if len(runs) < manifest["n_runs"]:
         results.notes.append(f"Incomplete sweep: {len(runs)} of {manifest['n_runs']} runs done; "

@@ -1,8 +1,9 @@
 """Registry of governance rules, by family and name.
 
-``make_rule("sanctions", "peer", values)`` builds a rule from a flat mapping of model
-parameters, taking only those the rule declares; a misspelt family or rule name fails with
-the list of valid ones.
+Six families: ``access``, ``sanctions``, ``rewards``, ``response``, ``interaction`` and
+``voting``. ``make_rule("sanctions", "peer", values)`` builds a rule from a flat mapping of
+model parameters, taking only those the rule declares; a misspelt family or rule name fails
+with the list of valid ones.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from sim.governance.sanctions import (
     SanctionRule,
 )
 from sim.governance.voting import EqualShares, Plurality, Proportional, VotingRule
-from sim.primitives.params import Param, ParameterError, did_you_mean
+from sim.primitives.errors import InputError, Problem, did_you_mean
+from sim.primitives.params import Param
 
 #: family -> rule name -> class; the first rule of each family is its default.
 REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {
@@ -51,18 +53,15 @@ def all_rules() -> list[type[GovernanceRule]]:
 
 
 def rule_class(family: str, name: str) -> type[GovernanceRule]:
-    """The rule class registered as `name` in `family`, or a `ParameterError`."""
+    """The rule class registered as `name` in `family`, or an `InputError` naming the family."""
     if family not in REGISTRY:
-        raise ParameterError(
-            f"unknown governance family {family!r}{did_you_mean(family, REGISTRY)}; "
-            f"valid families are: {', '.join(REGISTRY)}"
-        )
+        raise InputError(Problem("governance", f"unknown rule family {family!r}",
+                                 allowed="one of: " + ", ".join(REGISTRY),
+                                 hint=did_you_mean(family, REGISTRY)))
     rules = REGISTRY[family]
     if name not in rules:
-        raise ParameterError(
-            f"{family}={name!r} is not a known rule{did_you_mean(str(name), rules)}; "
-            f"valid {family} rules are: {', '.join(rules)}"
-        )
+        raise InputError(Problem(family, "invalid", name, "one of: " + ", ".join(rules),
+                                 did_you_mean(name, rules)))
     return rules[name]
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.governance.base import GovernanceRule
-from sim.model.population import Citizens
+from sim.governance.base import CitizenState, GovernanceRule
 from sim.primitives.params import Param
 
 CAPACITY = Param(
@@ -25,17 +24,22 @@ class AccessRule(GovernanceRule):
     family = "access"
     params = (CAPACITY,)
 
-    def eligible(self, citizens: Citizens) -> np.ndarray:
-        """Citizens who may take part at all (not contributing then counts as free riding)."""
+    def eligible(self, citizens: CitizenState) -> np.ndarray:
+        """CitizenState who may take part at all (not contributing then counts as free riding)."""
         return np.ones(citizens.n, dtype=bool)
 
-    def admit(self, citizens: Citizens, willing: np.ndarray, rng: np.random.Generator):
+    def admit(self, citizens: CitizenState, willing: np.ndarray, rng: np.random.Generator):
         """Boolean mask of citizens whose contribution is taken this step."""
         return self._cap(willing & self.allowed(citizens, willing, rng), rng)
 
-    def allowed(self, citizens: Citizens, willing: np.ndarray, rng: np.random.Generator):
-        """Citizens allowed to take part at all (before the capacity cap)."""
+    def allowed(self, citizens: CitizenState, willing: np.ndarray, rng: np.random.Generator):
+        """CitizenState allowed to take part at all (before the capacity cap)."""
         raise NotImplementedError
+
+    def exercise(self, ctx, rng):  # noqa: D102
+        c = ctx.citizens
+        willing = c.contribution > 0.05
+        return [self.admit(c, willing, rng) for _ in range(3)] + [self.eligible(c)]
 
     def _cap(self, admitted: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         seats = int(self.access_capacity * admitted.shape[0])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.governance.base import GovernanceRule
-from sim.model.metrics import dot
+from sim.primitives.numeric import dot
 from sim.primitives.params import Param
 
 
@@ -48,6 +48,12 @@ class InteractionRule(GovernanceRule):
     def production_multiplier(self) -> float:
         """Factor on the administration's own production from past co-design."""
         return 1.0 + self.design_gain
+
+    def exercise(self, ctx, rng):  # noqa: D102
+        c = ctx.citizens
+        acted = c.contribution * (rng.random(c.n) < 0.5)
+        outs = [self.coproduce(c.contribution, acted * k, c.skill) for k in (1.0, 0.5, 2.0)]
+        return [*outs, self.inputs(c.contribution, c, rng), self.production_multiplier()]
 
 
 class Consultation(InteractionRule):

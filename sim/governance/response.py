@@ -8,6 +8,7 @@ report was fixed were ~57 % more likely to report again).
 from __future__ import annotations
 
 from collections import deque
+from typing import ClassVar
 
 import numpy as np
 
@@ -21,7 +22,15 @@ class ResponseRule(GovernanceRule):
     family = "response"
     #: Whether an administration stands between input and the service (so trust in it
     #: learns from its responses and from the service's quality).
-    administered: bool = True
+    administered: ClassVar[bool] = True
+
+    def apply(self, contribution: np.ndarray, rng: np.random.Generator):
+        """Queue this step's input; return (matured input, acted-on mask), or None if none."""
+        raise NotImplementedError
+
+    def exercise(self, ctx, rng):  # noqa: D102
+        outs = [self.apply(ctx.citizens.contribution * k, rng) for k in (1.0, 0.5, 0.2, 0.1)]
+        return [o for pair in outs if pair is not None for o in pair]
 
 
 class RandomResponse(ResponseRule):

@@ -25,6 +25,9 @@ class RewardRule(GovernanceRule):
         """(reward paid to each citizen, per-citizen cost to the administration)."""
         return 0.0, 0.0
 
+    def exercise(self, ctx, rng):  # noqa: D102
+        return [self.rate(), *self.apply(ctx.citizens.contribution)]
+
 
 class NoRewards(RewardRule):
     """No rewards."""

@@ -15,6 +15,7 @@ first offences are cheap and repeated ones costly. Two ways to run it:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -56,6 +57,10 @@ class SanctionRule(GovernanceRule):
     """Base of sanction rules: norm, detection, expected fine, and enforcement."""
 
     family = "sanctions"
+    #: Whether the rule monitors and fines at all (citizens weigh compliance only then).
+    enforces: ClassVar[bool] = True
+    #: Whether detection needs each citizen's share of neighbours taking part.
+    needs_neighbour_active: ClassVar[bool] = False
 
     def norm(self, ctx: StepContext):
         """Contribution below which a citizen counts as an offender."""
@@ -89,11 +94,17 @@ class SanctionRule(GovernanceRule):
         """(cost to punishing citizens, per-citizen cost to the administration)."""
         return 0.0, 0.0
 
+    def exercise(self, ctx, rng):  # noqa: D102
+        offenders = ctx.citizens.contribution < 0.3
+        out = self.apply(ctx, offenders, rng)
+        return [out.fines, out.punisher_cost, out.admin_cost, self.expected_fine(ctx)]
+
 
 class NoSanctions(SanctionRule):
     """No monitoring and no sanctions: nobody is ever fined."""
 
     name = "none"
+    enforces = False
 
     def expected_fine(self, ctx):  # noqa: D102
         return np.zeros(ctx.citizens.n)

@@ -45,6 +45,13 @@ class VotingRule(GovernanceRule):
         """
         raise NotImplementedError
 
+    def exercise(self, ctx, rng):  # noqa: D102
+        approvals = np.array([[1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1], [1, 0, 0, 1, 0, 0]], dtype=bool)
+        counts = np.array([60, 40, 5])
+        costs = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 1.5])
+        categories = np.array([0, 0, 0, 1, 1, 1])
+        return [self.allocate(approvals, counts, costs, b, categories) for b in (0.5, 3.0, 7.0)]
+
 
 def approval_scores(approvals: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Number of voters approving each project."""

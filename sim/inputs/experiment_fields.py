@@ -1,186 +1,207 @@
-"""Field-by-field validation of experiment files, with the scenario files' kind of message.
+"""The checks of an experiment file that need the scenario schema: paths, values, scenarios.
 
-Every message names the file, the dotted field, the value given and what is allowed
-(``exp.yaml: vary.governance.monitoring[1]: value 1.5 is not valid; allowed: a number in
-[0, 1]``). `FileReader` collects every problem of a stage before raising one
-`ScenarioError` with a line each. Numeric fields are declared as `Param`s (`FIELDS`), the
-varied and fixed parameters are checked against the scenario schema's own declarations
-(`PATHS`), so an experiment accepts exactly what a scenario file accepts.
+After pydantic has checked the file's structure (`sim.inputs.experiment`), `check_fields`
+checks what refers to scenarios: every varied and fixed dotted path is a declared
+parameter, every value is one it accepts, ranges are ``[low, high]`` with low < high,
+categorical parameters only in grids, the base scenario (or ``vary.scenario``) loads, and
+the recorded outcomes exist. It collects every problem before raising one `InputError`,
+and returns the file as plain values: an `ExperimentFile`.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.inputs.scenario import SECTION_PARAMS, SECTIONS, ScenarioBase, load_scenario
-from sim.inputs.yamlfile import ScenarioError
-from sim.primitives.params import Param, ParameterError, did_you_mean
-from sim.sweep import design as dz
-
-#: Dotted scenario path -> declared parameter, for every key of every section.
-PATHS: dict[str, Param] = {f"{s}.{n}": p for s in SECTIONS for n, p in SECTION_PARAMS[s].items()}
-FIELDS: dict[str, Param] = {p.name: p for p in (
-    Param("design", "grid", "How design points are generated.", "experiment", choices=dz.DESIGNS),
-    Param("replications", 10, "Runs per design point, each with its own seed.", "experiment", 1, 1_000_000),
-    Param("steps", 100, "Steps per run (default: each scenario's own).", "experiment", 1, 1_000_000),
-    Param("seed", 0, "Experiment seed; run seeds and sampled designs derive from it.", "experiment", 0, 2**63 - 1),
-    Param("samples", 8, "lhs: points; sobol: base sample (a power of 2); morris: trajectories.", "experiment", 1, 1_000_000),
-    Param("levels", 4, "morris: levels of the sampling grid (an even number).", "experiment", 2, 64),
-    Param("every", 1, "Record the outcomes every k steps (and always at the last step).", "record", 1, 1_000_000),
-)}
-FLAGS = {"common_random_numbers": True, "second_order": False}
-TOP_KEYS = ("name", "description", "base", "design", "vary", "fixed", "replications", "steps",
-            "seed", "common_random_numbers", "samples", "levels", "second_order", "record")
-ONLY = {"samples": dz.SAMPLED, "levels": ("morris",), "second_order": ("sobol",)}
+from sim.inputs.locate import NoSuchFileError
+from sim.inputs.scenario import ScenarioBase, load_scenario
+from sim.inputs.schema import PATHS, SECTIONS
+from sim.inputs.yamlfile import Document
+from sim.model.reporters import REPORTERS
+from sim.primitives.errors import InputError, Problem, did_you_mean
+from sim.primitives.params import Param
 
 
-def given(value: Any) -> str:
-    """``value 'x' (a string)``-style description of a value in a message."""
-    kind = " (a string)" if isinstance(value, str) else " (a boolean)" if isinstance(value, bool) else ""
-    return "no value" if value is None else f"value {value!r}{kind}"
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter.
 
-
-class FileReader:
-    """Validates one experiment file's fields, collecting every problem before raising.
-
-    Args:
-        label: How the file is named in messages.
-        folder: Where relative scenario files are looked up first.
+    Attributes:
+        name: Dotted scenario path (``governance.monitoring``) or ``scenario``.
+        values: The values of a grid design (``None`` for a sampled design).
+        low: Lower bound of a sampled range.
+        high: Upper bound of a sampled range.
+        integer: Whether sampled values are rounded to integers.
     """
 
-    def __init__(self, label: str, folder: Path):
-        self.label, self.folder, self.problems = label, folder, []
+    name: str
+    values: tuple[Any, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
 
-    def bad(self, where: str, message: str) -> None:
-        """Record a problem with field `where`."""
-        self.problems.append(f"{self.label}: {where}: {message}")
 
-    def check(self) -> None:
-        """Raise every problem recorded so far as one `ScenarioError`."""
-        if self.problems:
-            raise ScenarioError("\n".join(dict.fromkeys(self.problems)))
+@dataclass(frozen=True)
+class ExperimentFile:
+    """A validated experiment file, as plain values.
 
-    def param(self, p: Param, value: Any, where: str) -> Any:
-        """`value` validated against `p`, or ``None`` (a problem recorded)."""
+    Attributes:
+        name: The experiment's name (the file name unless given).
+        description: What it is.
+        label: How the file is named in messages.
+        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        factors: The varied parameters (``scenario`` first if varied).
+        fixed: Dotted path -> value set at every design point.
+        scenarios: The scenarios the design starts from, by name.
+        base: The base scenario's name (``None`` when ``vary.scenario`` lists them).
+        replications: Runs per design point.
+        steps: Steps per run (``None``: each scenario's own).
+        seed: Experiment seed.
+        common_random_numbers: Whether replicate k shares a seed at every point.
+        samples: Sampled designs' size parameter (``None`` for a grid).
+        levels: Morris grid levels (``None`` otherwise).
+        second_order: Sobol second-order indices (``None`` otherwise).
+        outcomes: Reporters to record.
+        every: Record every k steps.
+    """
+
+    name: str
+    description: str
+    label: str
+    design: str
+    factors: list[Factor]
+    fixed: dict[str, Any]
+    scenarios: dict[str, ScenarioBase]
+    base: str | None
+    replications: int
+    steps: int | None
+    seed: int
+    common_random_numbers: bool
+    samples: int | None
+    levels: int | None
+    second_order: bool | None
+    outcomes: tuple[str, ...]
+    every: int
+
+
+class _Checker:
+    """Collects the problems of one file, each with its line."""
+
+    def __init__(self, doc: Document):
+        self.doc, self.problems = doc, []
+
+    def bad(self, loc: tuple, issue: str = "invalid", value: Any = None, allowed: str = "", hint: str = "") -> None:
+        field = ".".join(str(x) for x in loc[:1]) + "".join(
+            f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[1:])
+        self.problems.append(Problem(field, issue, value, allowed, hint, self.doc.origin(loc)))
+
+    def value(self, p: Param, value: Any, loc: tuple) -> Any:
         try:
             return p.validate(value)
-        except ParameterError:
-            hint = did_you_mean(str(value), p.choices) if p.choices else ""
-            self.bad(where, f"{given(value)} is not valid; allowed: {p.allowed()}{hint}")
+        except InputError:
+            problem = p.problem(value)
+            self.bad(loc, "invalid", value, problem.allowed, problem.hint)
             return None
 
-    def settings(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Top-level keys: unknown keys, text fields, numbers, flags, and design-specific keys."""
-        for key in data:
-            if key not in TOP_KEYS:
-                self.bad(str(key), f"unknown key; valid top-level keys: {', '.join(TOP_KEYS)}"
-                         f"{did_you_mean(str(key), TOP_KEYS)}")
-        if not isinstance(data.get("description"), str):
-            what = "missing" if "description" not in data else given(data["description"])
-            self.bad("description", f"{what}; required: a string (its first line says what the experiment is)")
-        if not isinstance(data.get("name", ""), str):
-            self.bad("name", f"{given(data['name'])} is not valid; allowed: a string")
-        v = {k: self.param(p, data.get(k, p.default), k) for k, p in FIELDS.items() if k != "every"}
-        for flag, default in FLAGS.items():
-            v[flag] = data.get(flag, default)
-            if not isinstance(v[flag], bool):
-                self.bad(flag, f"{given(v[flag])} is not valid; allowed: true or false")
-        design = v["design"]
-        for key, designs in ONLY.items():
-            if key in data and design not in designs:
-                self.bad(key, f"only used by {' and '.join(designs)} designs (design is {design})")
-        if design in dz.SAMPLED and "samples" not in data:
-            self.bad("samples", f"missing; required by a {design} design: {FIELDS['samples'].doc}")
-        if design == "sobol" and v["samples"] and not dz.is_power_of_two(v["samples"]):
-            self.bad("samples", f"value {v['samples']} is not valid; allowed: a power of 2 for a sobol design")
-        if design == "morris" and v["levels"] and v["levels"] % 2:
-            self.bad("levels", f"value {v['levels']} is not valid; allowed: an even number")
-        v["steps"] = v["steps"] if "steps" in data else None
-        return v
-
-    def record(self, record: Any, reporters: tuple[str, ...]) -> tuple[tuple[str, ...], int]:
-        """The ``record`` section: (outcomes, every)."""
-        if not isinstance(record, dict):
-            self.bad("record", f"{given(record)} is not valid; allowed: a mapping with outcomes and every")
-            record = {}
-        for key in record:
-            if key not in ("outcomes", "every"):
-                self.bad(f"record.{key}", "unknown key; valid keys in record: outcomes, every")
-        every = self.param(FIELDS["every"], record.get("every", 1), "record.every")
-        outcomes = record.get("outcomes", "all")
-        if outcomes == "all":
-            return reporters, every
-        allowed = f"allowed: all, or a list of: {', '.join(reporters)}"
-        if not isinstance(outcomes, list) or not outcomes:
-            self.bad("record.outcomes", f"{given(outcomes)} is not valid; {allowed}")
-            return (), every
-        for o in outcomes:
-            if o not in reporters:
-                self.bad("record.outcomes", f"unknown outcome {o!r}{did_you_mean(str(o), reporters)}; {allowed}")
-        return tuple(dict.fromkeys(outcomes)), every
-
-    def path(self, key: Any, where: str) -> Param | None:
-        """The declared parameter of dotted path `key`, or ``None`` (a problem recorded)."""
+    def path(self, key: str, where: str) -> Param | None:
         if key in PATHS:
             return PATHS[key]
         homes = {dotted.split(".")[1]: dotted for dotted in PATHS}
-        hint = did_you_mean(str(key), PATHS) or (f" (did you mean {homes[key]!r}?)" if key in homes else "")
-        self.bad(f"{where}.{key}", "unknown parameter; allowed: a dotted scenario path "
-                 f"section.key with section one of {', '.join(SECTIONS)}{hint}")
+        hint = did_you_mean(key, PATHS) or (f" (did you mean {homes[key]!r}?)" if key in homes else "")
+        self.bad((where, key), "unknown parameter", allowed="a dotted scenario path section.key "
+                 f"with section one of {', '.join(SECTIONS)}", hint=hint)
         return None
 
-    def scenario(self, ref: Any, where: str) -> ScenarioBase | None:
-        """Load scenario `ref`: a file next to the experiment, a file, or a named scenario."""
-        if not isinstance(ref, str):
-            self.bad(where, f"{given(ref)} is not valid; allowed: a scenario name or file")
-            return None
-        local = self.folder / ref
-        try:
-            return load_scenario(local if local.is_file() else ref)
-        except ScenarioError as err:
-            self.bad(where, err.message)
-            return None
-
-    def factor(self, name: str, spec: Any, design: str) -> dz.Factor | None:
-        """One entry of ``vary``: a list of values (grid) or a ``[low, high]`` range."""
-        if name == "scenario":
-            return self._scenarios(spec, design)
-        if (p := self.path(name, "vary")) is None:
+    def factor(self, key: str, spec: Any, design: str) -> Factor | None:
+        if (p := self.path(key, "vary")) is None:
             return None
         if design == "grid":
-            return self._values(name, p, spec)
+            if not isinstance(spec, list) or not spec:
+                self.bad(("vary", key), "invalid", spec, f"a non-empty list of values, each {p.allowed()}")
+                return None
+            values = tuple(self.value(p, v, ("vary", key, i)) for i, v in enumerate(spec))
+            if len(set(values)) < len(values):
+                self.bad(("vary", key), f"value {spec!r} lists a value twice")
+            return Factor(key, values)
         if p.choices is not None:
-            self.bad(f"vary.{name}", f"a categorical parameter ({p.allowed()}); a {design} design "
+            self.bad(("vary", key), f"a categorical parameter ({p.allowed()}); a {design} design "
                      "varies numbers only: list its values in a grid design instead")
             return None
-        return self._range(name, p, spec)
-
-    def _scenarios(self, spec: Any, design: str) -> dz.Factor | None:
-        if design != "grid":
-            self.bad("vary.scenario", f"only a grid design can vary the scenario (design is {design})")
-        elif isinstance(spec, list) and spec:
-            return dz.Factor("scenario", tuple(spec))
-        else:
-            self.bad("vary.scenario", f"{given(spec)} is not valid; allowed: a list of scenario names or files")
-        return None
-
-    def _values(self, name: str, p: Param, spec: Any) -> dz.Factor | None:
-        if not isinstance(spec, list) or not spec:
-            self.bad(f"vary.{name}", f"{given(spec)} is not valid; allowed: a non-empty list of values, "
-                     f"each {p.allowed()}")
-            return None
-        values = tuple(self.param(p, v, f"vary.{name}[{i}]") for i, v in enumerate(spec))
-        if len(set(values)) < len(values):
-            self.bad(f"vary.{name}", f"value {spec!r} lists a value twice")
-        return dz.Factor(name, values)
-
-    def _range(self, name: str, p: Param, spec: Any) -> dz.Factor | None:
         if not (isinstance(spec, list) and len(spec) == 2):
-            self.bad(f"vary.{name}", f"{given(spec)} is not valid; allowed: a range [low, high], "
-                     f"each {p.allowed()}")
+            self.bad(("vary", key), "invalid", spec, f"a range [low, high], each {p.allowed()}")
             return None
-        low, high = (self.param(p, v, f"vary.{name}[{i}]") for i, v in enumerate(spec))
+        low, high = (self.value(p, v, ("vary", key, i)) for i, v in enumerate(spec))
         if low is not None and high is not None and not low < high:
-            self.bad(f"vary.{name}", f"range {spec!r} is not valid; allowed: [low, high] with low < high")
-        return dz.Factor(name, None, low, high, integer=p.kind is int)
+            self.bad(("vary", key), f"range {spec!r} is not valid", allowed="[low, high] with low < high")
+        return Factor(key, None, low, high, integer=p.kind is int)
+
+    def scenario(self, ref: Any, loc: tuple, folder: Path) -> ScenarioBase | None:
+        if not isinstance(ref, str):
+            self.bad(loc, "invalid", ref, "a scenario name or file")
+            return None
+        local = folder / ref
+        try:
+            return load_scenario(local if local.is_file() else ref)
+        except NoSuchFileError as err:  # this file's field is wrong: name it here
+            (p,) = err.problems
+            self.bad(loc, "no such scenario file or named scenario", allowed=p.allowed, hint=p.hint)
+            return None
+        except InputError as err:  # the scenario file itself is wrong: its own lines
+            self.problems += err.problems
+            return None
+
+    def check(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def check_fields(model: Any, doc: Document, path: Path) -> ExperimentFile:
+    """Check what an experiment file refers to; the file as an `ExperimentFile`."""
+    r, design = _Checker(doc), model.design
+    if design == "sobol" and not math.log2(model.samples).is_integer():
+        r.bad(("samples",), "invalid", model.samples, "a power of 2 for a sobol design")
+    if design == "morris" and model.levels % 2:
+        r.bad(("levels",), "invalid", model.levels, "an even number")
+    if design != "grid" and not model.vary:
+        r.bad(("vary",), "missing", allowed=f"at least one [low, high] range for a {design} design")
+    refs = model.vary.get("scenario")
+    factors: list[Factor | None] = []
+    for key, spec in model.vary.items():
+        if key != "scenario":
+            factors.append(r.factor(key, spec, design))
+            continue
+        factors.append(None)  # the scenarios' names, once they are loaded
+        if design != "grid":
+            r.bad(("vary", "scenario"), f"only a grid design can vary the scenario (design is {design})")
+        elif not (isinstance(spec, list) and spec):
+            r.bad(("vary", "scenario"), "invalid", spec, "a list of scenario names or files")
+    fixed = {k: r.value(p, v, ("fixed", k)) for k, v in model.fixed.items() if (p := r.path(k, "fixed"))}
+    refs = refs if isinstance(refs, list) and design == "grid" else []
+    if refs and model.base is not None:
+        r.bad(("base",), "not used when vary.scenario lists the scenarios; remove one of them")
+    elif not refs and model.base is None:
+        r.bad(("base",), "missing", allowed="a scenario name or file, unless vary.scenario is given")
+    where = [("vary", "scenario", i) for i in range(len(refs))] if refs else [("base",)]
+    loaded = [r.scenario(ref, w, path.parent) for ref, w in zip(refs or [model.base], where, strict=True)]
+    scenarios = {s.name: s for s in loaded if s is not None}
+    if len(scenarios) < len([s for s in loaded if s is not None]):
+        r.bad(("vary", "scenario"), "two of the scenarios have the same name")
+    outcomes = REPORTERS if model.record.outcomes == "all" else tuple(dict.fromkeys(model.record.outcomes))
+    for i, o in enumerate(outcomes):
+        if o not in REPORTERS:
+            r.bad(("record", "outcomes", i), f"unknown outcome {o!r}", allowed="all, or a list of: "
+                  + ", ".join(REPORTERS), hint=did_you_mean(o, REPORTERS))
+    if not outcomes:
+        r.bad(("record", "outcomes"), "invalid", [], "all, or a non-empty list of outcomes")
+    r.check()
+    if refs:  # the scenario column holds scenario names, not the file references
+        factors[list(model.vary).index("scenario")] = Factor("scenario", tuple(scenarios))
+    return ExperimentFile(
+        name=model.name or path.stem, description=model.description, label=doc.label, design=design,
+        factors=[f for f in factors if f is not None], fixed=fixed, scenarios=scenarios,
+        base=None if refs else next(iter(scenarios)), replications=model.replications,
+        steps=model.steps, seed=model.seed, common_random_numbers=model.common_random_numbers,
+        samples=getattr(model, "samples", None), levels=getattr(model, "levels", None),
+        second_order=getattr(model, "second_order", None), outcomes=outcomes, every=model.record.every)

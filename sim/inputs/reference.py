@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.inputs.scenario import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
+from sim.inputs.schema import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
 
 
 def parameter_table() -> str:

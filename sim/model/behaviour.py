@@ -29,8 +29,6 @@ import numpy as np
 #: 2001 used MPCR 0.4 with a unit cost per token); incentives are measured from there.
 REFERENCE_RETURN = 0.4
 LAB_NET_COST = 1.0 - REFERENCE_RETURN
-#: A contribution below this share of capacity does not count as taking part.
-PARTICIPATION_EPS = 0.05
 
 
 def schedule(slope: np.ndarray, level: np.ndarray, hump: np.ndarray, belief: np.ndarray):

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.population import Citizens
+from sim.model.population import Citizens, group_position
 from sim.primitives.params import Param
+from sim.primitives.sources import BSS
 
-BSS = "Barbera, Sicilia & Steccolini 2016"
 PB_CATEGORIES: tuple[str, ...] = ("streets", "green", "social_care", "youth", "digital", "safety")
 #: How each category's appeal shifts from the most deprived (-) to the least deprived (+)
 #: group: deprived groups need social care, youth work and safety more (stylised).
@@ -90,8 +90,7 @@ class PBResult:
 
 def group_preferences(groups: int, needs_gap: float) -> np.ndarray:
     """Mean favourite-category distribution of each group, shape ``(groups, categories)``."""
-    rel = np.arange(groups) / max(groups - 1, 1) - 0.5  # -0.5 most deprived .. +0.5
-    weights = np.exp(2.0 * needs_gap * np.outer(rel, NEEDS_TILT))
+    weights = np.exp(2.0 * needs_gap * np.outer(group_position(np.arange(groups), groups), NEEDS_TILT))
     return weights / weights.sum(axis=1, keepdims=True)
 
 
@@ -158,14 +157,13 @@ class ParticipatoryBudget:
         self.population_shares = np.bincount(self.prefs[:, 0], minlength=k) / max(citizens.n, 1)
         self.group_size = np.bincount(citizens.group, minlength=self.groups)
 
-    def step(self, step, citizens, adjacency, degree, voting_rule, rng) -> PBResult | None:  # noqa: PLR0917
+    def step(self, step, citizens, adjacency, voting_rule, rng) -> PBResult | None:
         """Vote on cycle steps; return a `PBResult` when a cycle's projects are implemented.
 
         Args:
             step: The model's step number (votes when ``step % pb_cycle == 0``).
             citizens: The population.
             adjacency: CSR adjacency of the social network.
-            degree: Per-citizen degree (unused: kept for the model's uniform call).
             voting_rule: A ``voting`` governance rule.
             rng: The model's random generator.
         """

@@ -20,25 +20,22 @@ import mesa
 import numpy as np
 
 from sim.governance import REGISTRY, StepContext, make_rule
+from sim.model import behaviour
 from sim.model.administration import austerity_production, integration_efficiency
 from sim.model.agents import Administration, Citizen, Firm
 from sim.model.budgeting import ParticipatoryBudget
-from sim.model import behaviour
 from sim.model.firms import FirmSector, FirmStep
-from sim.model.metrics import gini, group_gap, share, top_share
+from sim.model.metrics import share
 from sim.model.network import build_network, neighbour_mean
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.population import HUMP, draw_citizens
+from sim.model.record import PARTICIPATION_EPS as EPS
+from sim.model.record import StepRecord
+from sim.model.reporters import REPORTERS, Aggregates, collector_reporters, empty_record, measure
 from sim.model.service import next_quality, online_share_of, quality_per_user
+from sim.primitives.errors import InputError, Origin
 
-#: Model reporter names, in the order the DataCollector records them.
-REPORTERS: tuple[str, ...] = (
-    "participation", "mean_contribution", "quality", "quality_growth", "free_rider_share",
-    "trust", "inclusiveness_gap", "contribution_gini", "top1_share", "admin_cost",
-    "active_firms", "welfare", "data_contributions", "public_use",
-    "firm_free_rider_share",
-)
-EPS = behaviour.PARTICIPATION_EPS
+__all__ = ["REPORTERS", "CoProductionModel"]
 #: Weight of the latest step in the co-production average that austerity cuts respond to.
 BUDGET_SMOOTHING = 0.2
 
@@ -46,8 +43,9 @@ BUDGET_SMOOTHING = 0.2
 class CoProductionModel(mesa.Model):
     """Agent-based model of the collective co-production of a public service.
 
-    Every keyword parameter is declared in `sim.model.parameters.MODEL_PARAMS` (default, range,
-    source); unknown names and out-of-range values raise `sim.primitives.params.ParameterError`.
+    Every keyword parameter is declared in `sim.model.parameters.MODEL_PARAMS` (default,
+    range, source); unknown names and bad values raise `sim.primitives.errors.InputError`.
+    What the last step computed is ``model.last_step`` (a `sim.model.record.StepRecord`).
     """
 
     def __init__(self, *, rng=None, **params):
@@ -58,7 +56,10 @@ class CoProductionModel(mesa.Model):
             **params: Model parameters (see `sim.model.parameters.MODEL_PARAMS`).
         """
         super().__init__(rng=rng)
-        self.p = p = resolve_model_params(params)
+        try:
+            self.p = p = resolve_model_params(params)
+        except InputError as err:
+            raise err.at(Origin("constructor", type(self).__name__)) from None
         self.rules = {family: make_rule(family, p[family], p) for family in REGISTRY}
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
@@ -91,12 +92,10 @@ class CoProductionModel(mesa.Model):
         self.share_online = online_share_of(p["channel"], p["online_share"])
         self.quality = p["initial_quality"]
         self.quality_per_user = quality_per_user(self.quality, n, self.share_online, p)
-        for name in REPORTERS:
-            if not hasattr(self, name):
-                setattr(self, name, 0.0)
+        self.last_step: StepRecord = empty_record(n)
         self.budgeting = ParticipatoryBudget(p, self.citizens, self.rng)  # no draws if off
         self.datacollector = mesa.DataCollector(
-            model_reporters={r: r for r in REPORTERS},
+            model_reporters=collector_reporters(),
             tables={"budgeting": self.budgeting.columns},
         )
 
@@ -105,7 +104,7 @@ class CoProductionModel(mesa.Model):
         c, p, rules = self.citizens, self.p, self.rules
         prev = c.contribution
         visible = float(prev.mean())
-        needs_active = getattr(rules["sanctions"], "needs_neighbour_active", False)
+        needs_active = rules["sanctions"].needs_neighbour_active
         if self.steps == 1:  # nothing observed yet: expect neighbours to do what one believes
             ctx = StepContext(c, c.belief.copy(), np.ones(c.n) if needs_active else None)
         else:
@@ -116,18 +115,19 @@ class CoProductionModel(mesa.Model):
         if self.steps > 1:  # nothing to observe before the first round: keep the prior
             behaviour.update_beliefs(c.belief, ctx.neighbour_mean, visible, p)
         # Substitutive firms' private alternative adds to every citizen's outside option.
-        np.greater_equal(self.quality_per_user - self.substitute_value, c.outside, out=c.uses)
+        c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
         c.eligible = rules["access"].eligible(c)
 
         contribution, willing, norm = self._decide(ctx)
         offenders = c.uses & c.eligible & (contribution < norm)
         sanction = rules["sanctions"].apply(ctx, offenders, self.rng)
-        production = self._produce()
-        coproduced, handled = self._respond(contribution)
+        production, effort_growth = self._produce()
+        record = StepRecord(self.steps, contribution, contribution, willing, c.eligible, c.uses)
+        coproduced, handled = self._respond(record)
         reward_paid, reward_cost = rules["rewards"].apply(contribution)
         firms = self._firms_step(np.count_nonzero(c.uses))
-        data = self._sense()
-        pb = self.budgeting.step(self.steps, c, self.adjacency, self.degree, rules["voting"], self.rng)
+        data_share, data_quality = self._sense()
+        pb = self.budgeting.step(self.steps, c, self.adjacency, rules["voting"], self.rng)
         if pb is not None:  # a cycle's winning projects were implemented this step
             pb.apply_trust(c.trust)
             production += pb.quality_added
@@ -136,17 +136,17 @@ class CoProductionModel(mesa.Model):
         public, outsourced = self.firms.outsourced_production(production)
         new_quality = next_quality(
             self.quality, p["depreciation"], self.integration * public + outsourced,
-            self.integration * coproduced, firms.complements + firms.data_back + data,
+            self.integration * coproduced, firms.complements + firms.data_back + data_quality,
         )
-        self.quality_growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
+        growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
         self.quality = new_quality
         self.quality_per_user = quality_per_user(
             new_quality, np.count_nonzero(c.uses), self.share_online, p
         )
         if rules["response"].administered:
-            behaviour.update_trust_effort(c.trust, self.effort_growth, p["trust_effort_weight"])
+            behaviour.update_trust_effort(c.trust, effort_growth, p["trust_effort_weight"])
 
-        active = self.inputs > EPS  # took part: gave effort (or, when reporting, filed a report)
+        active = record.inputs > EPS  # took part: gave effort (or, when reporting, filed a report)
         payoff = c.payoff
         np.multiply(c.uses, self.quality_per_user, out=payoff)
         payoff -= c.cost * contribution
@@ -156,12 +156,13 @@ class CoProductionModel(mesa.Model):
         if sanction.punisher_cost and n_active:
             payoff[active] -= sanction.punisher_cost / n_active
         c.contribution = contribution
-        self.admin_cost = (
-            production + p["handling_cost"] * handled + sanction.admin_cost + reward_cost
-        )
+        admin_cost = production + p["handling_cost"] * handled + sanction.admin_cost + reward_cost
         for admin in self.administrations:
-            admin.cost = self.admin_cost / len(self.administrations)
-        self._measure(active, willing)
+            admin.cost = admin_cost / len(self.administrations)
+        aggregates = Aggregates(self.quality, growth, admin_cost, data_share,
+                                firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)))
+        record.outcomes = measure(record, c, p["groups"], aggregates)
+        self.last_step = record
         self.datacollector.collect(self)
 
     def _decide(self, ctx: StepContext):
@@ -172,7 +173,7 @@ class CoProductionModel(mesa.Model):
         behaviour.add_noise(want, p["decision_noise"], self.rng)
         sanctions = rules["sanctions"]
         norm = sanctions.norm(ctx)
-        if sanctions.name != "none":
+        if sanctions.enforces:
             compliance_cost = self.compliance_cost
             liable = c.uses & c.eligible  # only they can be fined, so only they comply
             expected = sanctions.expected_fine(ctx) * liable
@@ -182,8 +183,8 @@ class CoProductionModel(mesa.Model):
         want *= admitted
         return want, willing, norm
 
-    def _produce(self) -> float:
-        """Administrations' own production this step, after austerity cuts and co-design."""
+    def _produce(self) -> tuple[float, float]:
+        """Own production this step, after austerity cuts and co-design, and its growth."""
         p = self.p
         # Budgets are revised slowly: cuts follow an exponential average of co-production.
         self.coproduced_trend += BUDGET_SMOOTHING * (self.coproduced - self.coproduced_trend)
@@ -192,42 +193,45 @@ class CoProductionModel(mesa.Model):
             admin.production = own / len(self.administrations)
         effort = own * self.rules["interaction"].production_multiplier()
         last = self.effort
-        self.effort_growth = (effort - last) / last if last > 0 else 0.0
         self.effort = effort
-        return effort
+        return effort, (effort - last) / last if last > 0 else 0.0
 
-    def _respond(self, contribution: np.ndarray) -> tuple[float, float]:
-        """Act on matured input; contributors' trust learns. Returns (quality, handled)."""
+    def _respond(self, record: StepRecord) -> tuple[float, float]:
+        """Act on matured input; contributors' trust learns. Returns (quality, handled).
+
+        Fills the record's ``inputs``, ``matured`` and ``acted``.
+        """
         c, p = self.citizens, self.p
-        self.inputs = self.rules["interaction"].inputs(contribution, c, self.rng)
-        response = self.rules["response"].apply(self.inputs, self.rng)
+        record.inputs = self.rules["interaction"].inputs(record.contribution, c, self.rng)
+        response = self.rules["response"].apply(record.inputs, self.rng)
         acted_input = np.zeros(c.n)
-        self.feedback = None  # (whose input matured this step, which of it was acted on)
         if response is not None:
             matured, acted = response
-            self.feedback = (matured > EPS, acted)
+            record.matured, record.acted = matured > EPS, acted
             if self.rules["response"].administered:
-                behaviour.update_trust_feedback(c.trust, self.feedback[0], acted, p["trust_learning"])
+                behaviour.update_trust_feedback(c.trust, record.matured, acted, p["trust_learning"])
             np.multiply(matured, acted, out=acted_input)
-        raw = self.rules["interaction"].coproduce(self.inputs, acted_input, c.skill)
+        raw = self.rules["interaction"].coproduce(record.inputs, acted_input, c.skill)
         self.coproduced = p["coproduction_efficiency"] * raw
         return self.coproduced, float(acted_input.sum()) / max(c.n, 1)
 
-    def _sense(self) -> float:
+    def _sense(self) -> tuple[float, float]:
         """Citizens as sensors: users share data when they trust and control it.
 
         Probability trust x (1 - privacy concern x (1 - data_control)): without control
         over their data, citizens' data contributions fall (Castelnovo 2016).
+
+        Returns:
+            (share of citizens who shared data, quality their data added).
         """
         c, p = self.citizens, self.p
         if p["data_value"] == 0.0:  # no platform collects citizens' data
-            self.data_contributions = 0.0
-            return 0.0
+            return 0.0, 0.0
         u = self.rng.random(c.n, dtype=np.float32)
         np.less(u, c.trust * self.data_base, out=c.shares_data)
         c.shares_data &= c.uses
-        self.data_contributions = share(c.shares_data)
-        return p["data_value"] * self.data_contributions
+        shared = share(c.shares_data)
+        return shared, p["data_value"] * shared
 
     def _firms_step(self, users: int) -> FirmStep:
         """Firms enter or exit by expected return; agreements are enforced (`sim.model.firms`).
@@ -240,23 +244,7 @@ class CoProductionModel(mesa.Model):
             self.share_online * users, self.citizens.n, self.quality_per_user, self.rng
         )
         self.substitute_value = out.substitute_value
-        self.firm_free_rider_share = out.firm_free_rider_share
         return out
-
-    def _measure(self, active: np.ndarray, willing: np.ndarray) -> None:
-        """Set the outcome attributes the DataCollector reads."""
-        c = self.citizens
-        contribution = c.contribution
-        self.participation = share(active)
-        self.mean_contribution = float(contribution.mean())
-        self.free_rider_share = share(~willing, within=c.uses & c.eligible)
-        self.trust = float(c.trust.mean())
-        self.inclusiveness_gap = group_gap(active, c.group, self.p["groups"])
-        self.contribution_gini = gini(contribution)
-        self.top1_share = top_share(contribution, 0.01)
-        self.public_use = share(c.uses)
-        self.active_firms = int(np.count_nonzero(self.firms.active))
-        self.welfare = float(c.payoff.mean())
 
 
 def _signature() -> inspect.Signature:

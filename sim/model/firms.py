@@ -35,10 +35,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.primitives.numeric import log_variance, lognormal_mean_one
 from sim.primitives.params import Param
+from sim.primitives.sources import INGOV, SCOPING
 
-SCOPING = "Szkuta, Pizzicannella & Osimo 2014 (scoping study)"
-INGOV = "inGov IPS holistic framework (formal agreements: SLA, outsourcing)"
 SLA_PENALTIES: tuple[str, ...] = ("fine", "exclusion")
 
 FIRM_PARAMS: tuple[Param, ...] = (
@@ -48,10 +48,10 @@ FIRM_PARAMS: tuple[Param, ...] = (
     Param("firm_value", 1.0, "Revenue per unit of data openness and of reachable online user share.", "firms", 0, 100, source=SCOPING + " (services gain with users and data re-use)"),
     Param("firm_quality_sd", 0.3, "Spread of firms' service quality (mean 1).", "firms", 0, 3),
     Param("firm_data_back", 0.005, "Quality added per step by each active firm that contributes back.", "firms", 0, 10),
-    Param("sla_floor", 0.0, "Quality floor of the service-level agreement binding firms (0 = no agreement).", "firms", 0, 10, source=INGOV),
-    Param("sla_penalty", "fine", "What a firm below the SLA floor suffers.", "firms", choices=SLA_PENALTIES, source=INGOV),
+    Param("sla_floor", 0.0, "Quality floor of the service-level agreement binding firms (0 = no agreement).", "firms", 0, 10, source=INGOV + " (formal agreements: SLA, outsourcing)"),
+    Param("sla_penalty", "fine", "What a firm below the SLA floor suffers.", "firms", choices=SLA_PENALTIES, source=INGOV + " (formal agreements: SLA, outsourcing)"),
     Param("sla_fine", 0.1, "Fine per step on a firm breaching the SLA floor (penalty 'fine').", "firms", 0, 10),
-    Param("outsourcing", 0.0, "Share of the administration's own production delivered by firms.", "firms", 0, 1, source=INGOV),
+    Param("outsourcing", 0.0, "Share of the administration's own production delivered by firms.", "firms", 0, 1, source=INGOV + " (formal agreements: SLA, outsourcing)"),
     Param("outsourcing_efficiency", 1.0, "Quality firms deliver per unit of outsourced production (at quality 1).", "firms", 0, 5),
 )
 
@@ -106,8 +106,7 @@ class FirmSector:
         self.active = np.zeros(n, dtype=bool)
         self.substitutive = rng.random(n) < p["substitutive_share"]
         self.reciprocal = rng.random(n) < p["firm_reciprocity"]
-        sigma2 = np.log1p(p["firm_quality_sd"] ** 2)  # lognormal with mean 1
-        self.quality = rng.lognormal(-sigma2 / 2.0, np.sqrt(sigma2), n)
+        self.quality = lognormal_mean_one(rng, log_variance(p["firm_quality_sd"]), n)
         self.excluded = np.zeros(n, dtype=bool)
         self.expected_return = np.zeros(n)
 

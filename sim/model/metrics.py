@@ -6,15 +6,7 @@ import functools
 
 import numpy as np
 
-
-def dot(a: np.ndarray, b: np.ndarray) -> float:
-    """Dot product by NumPy's pairwise summation, not BLAS.
-
-    BLAS splits long dot products across threads, which is slow when cores are busy and
-    makes the summation order depend on the machine; results must be bit-identical on any
-    machine (local, other processes, Dask workers).
-    """
-    return float(np.multiply(a, b).sum())
+from sim.primitives.numeric import dot
 
 
 @functools.lru_cache(maxsize=8)

@@ -10,22 +10,15 @@ in, so the same generator state always gives identical arrays.
 
 from __future__ import annotations
 
-import difflib
 import math
-import numbers
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from sim.primitives.errors import InputError, Problem, did_you_mean
+
 NETWORK_KINDS: tuple[str, ...] = ("small_world", "scale_free", "lattice", "groups")
-
-
-def _check_int(name: str, value: object, minimum: int, rule: str) -> int:
-    """Return ``value`` as an int, or raise ValueError naming the parameter and its range."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name}={value!r} is not valid; {name} must be {rule}")
-    return int(value)
 
 
 def _csr_from_edges(u: np.ndarray, v: np.ndarray, n: int) -> sp.csr_array:
@@ -188,10 +181,11 @@ def build_network(
         no self-loops, no duplicate edges), shape ``(n, n)``.
 
     Raises:
-        ValueError: If ``kind`` is unknown or a parameter is out of range; the
-            message names the parameter, the value given and the allowed values.
+        InputError: If ``kind`` is unknown or ``degree`` does not fit it and ``n`` (see
+            `network_problems`).
     """
-    n, degree, rewire, group_size = check_network(kind, n, degree, rewire, group_size)
+    if problems := network_problems(kind, n, degree):
+        raise InputError(problems)
     if kind == "small_world":
         return _small_world(n, degree, rewire, rng)
     if kind == "scale_free":
@@ -201,38 +195,26 @@ def build_network(
     return _groups(n, group_size)
 
 
-def check_network(kind: str, n: int, degree: int, rewire: float, group_size: int):
-    """Validate network settings without building anything (used at parameter resolution).
+def network_problems(kind: str, citizens: int, degree: int) -> list[Problem]:
+    """What is wrong with a network's size and degree together (nothing is built).
 
-    Returns:
-        ``(n, degree, rewire, group_size)`` as plain int / float.
-
-    Raises:
-        ValueError: Naming the parameter, the value given and the allowed values.
+    The single values are checked by their declared parameters; these are the limits
+    that depend on the network kind and on the number of citizens. Problems name the
+    model parameters (``degree``, ``citizens``, ``network``).
     """
     if kind not in NETWORK_KINDS:
-        hint = difflib.get_close_matches(str(kind), NETWORK_KINDS, n=1)
-        extra = f"; did you mean {hint[0]!r}?" if hint else ""
-        raise ValueError(
-            f"network={kind!r} is not valid; choose one of: {', '.join(NETWORK_KINDS)}{extra}"
-        )
-    n = _check_int("n", n, 1, "an integer >= 1")
-    group_size = _check_int("group_size", group_size, 2, "an integer >= 2")
-    if not isinstance(rewire, numbers.Real) or not 0.0 <= rewire <= 1.0:
-        raise ValueError(f"rewire={rewire!r} is not valid; rewire must be a probability in [0, 1]")
-    if kind == "small_world":
-        rule = f"an even integer with 2 <= degree <= n - 1 (n={n}) for network='small_world'"
-        degree = _check_int("degree", degree, 2, rule)
-        if degree % 2 or degree > n - 1:
-            raise ValueError(f"degree={degree!r} is not valid; degree must be {rule}")
-    elif kind == "scale_free":
-        degree = _check_int("degree", degree, 1, "an integer >= 1 for network='scale_free'")
-    elif kind == "lattice" and (degree not in (4, 8) or isinstance(degree, bool)):
-        raise ValueError(
-            f"degree={degree!r} is not valid for network='lattice'; "
-            "choose 4 (von Neumann) or 8 (Moore)"
-        )
-    return n, int(degree), float(rewire), group_size
+        return [Problem("network", "invalid", kind, "one of: " + ", ".join(NETWORK_KINDS),
+                        did_you_mean(kind, NETWORK_KINDS))]
+    if citizens < 1:
+        return [Problem("citizens", "invalid", citizens, "an integer >= 1")]
+    if kind == "small_world" and (degree < 2 or degree % 2 or degree > citizens - 1):
+        allowed = f"an even integer in [2, citizens - 1] for network 'small_world' (citizens = {citizens})"
+        return [Problem("degree", "invalid", degree, allowed)]
+    if kind == "scale_free" and degree < 1:
+        return [Problem("degree", "invalid", degree, "an integer >= 1 for network 'scale_free'")]
+    if kind == "lattice" and degree not in (4, 8):
+        return [Problem("degree", "invalid", degree, "4 (von Neumann) or 8 (Moore) for network 'lattice'")]
+    return []
 
 
 def neighbour_mean(

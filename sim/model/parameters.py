@@ -13,13 +13,11 @@ from typing import Any
 from sim.governance import REGISTRY, family_params
 from sim.model.budgeting import PB_PARAMS
 from sim.model.firms import FIRM_PARAMS
-from sim.model.network import NETWORK_KINDS, check_network
+from sim.model.network import NETWORK_KINDS, network_problems
 from sim.model.population import type_shares
-from sim.primitives.params import Param, ParameterError, resolve
-
-FGF = "Fischbacher, Gächter & Fehr 2001"
-SCOPING = "Szkuta, Pizzicannella & Osimo 2014 (scoping study)"
-INGOV = "inGov IPS holistic framework (interoperability agreements)"
+from sim.primitives.errors import InputError, Problem
+from sim.primitives.params import Param, resolve
+from sim.primitives.sources import FGF, INGOV, SCOPING
 
 _POPULATION = (
     Param("citizens", 1000, "Number of citizens.", "population", 1, 5_000_000),
@@ -71,8 +69,8 @@ _SERVICE = (
 _ADMINISTRATION = (
     Param("production", 0.1, "Administration's own quality production per step.", "administration", 0, 100),
     Param("handling_cost", 0.2, "Administration cost per unit of citizen input acted on.", "administration", 0, 10),
-    Param("administrations", 1, "Number of administrations jointly delivering the service.", "administration", 1, 20, source=INGOV),
-    Param("interoperability", 0.5, "Interoperability agreements between administrations (0 = silos).", "administration", 0, 1, source=INGOV),
+    Param("administrations", 1, "Number of administrations jointly delivering the service.", "administration", 1, 20, source=INGOV + " (interoperability agreements)"),
+    Param("interoperability", 0.5, "Interoperability agreements between administrations (0 = silos).", "administration", 0, 1, source=INGOV + " (interoperability agreements)"),
     Param("austerity_response", 0.0, "Own production cut per unit of quality citizens co-produced.", "administration", 0, 5, source="Bracci, Fugini & Sicilia 2016 (co-production and austerity)"),
 )
 
@@ -96,6 +94,7 @@ def _governance() -> tuple[Param, ...]:
 MODEL_PARAMS: dict[str, Param] = {
     p.name: p for p in (*_POPULATION, *_SERVICE, *_ADMINISTRATION, *_FIRMS, *FIRM_PARAMS, *_governance(), *PB_PARAMS, *_GAME)
 }
+TYPE_SHARES = ("share_conditional", "share_free_rider", "share_hump")
 SECTIONS: tuple[str, ...] = ("population", "service", "administration", "governance", "firms", "game")
 
 
@@ -108,17 +107,17 @@ def resolve_model_params(given: Mapping[str, Any]) -> dict[str, Any]:
     """Validate model keyword arguments, fill defaults, and check cross-field constraints.
 
     Raises:
-        ParameterError: Unknown name (with the valid ones), bad value, or shares over 1.
+        InputError: Unknown names (with the valid ones), bad values, type shares over 1,
+            or a network degree that does not fit the network kind and size. Problems
+            name the flat parameter names; callers add where the values came from.
     """
     p = resolve(MODEL_PARAMS, given, what="model parameter")
-    try:  # cross-field limits of the network (degree vs citizens), checked before building
-        check_network(p["network"], p["citizens"], p["degree"], p["rewire"], p["group_size"])
-    except ValueError as err:
-        raise ParameterError(str(err).replace("n - 1 (n=", "citizens - 1 (citizens=")) from None
+    problems = network_problems(p["network"], p["citizens"], p["degree"])
     shares = type_shares(p)[:3]
     if shares.sum() > 1.0 + 1e-9:
-        raise ParameterError(
-            "share_conditional + share_free_rider + share_hump = "
-            f"{shares.sum():.3f} is not valid; allowed: a total of at most 1"
-        )
+        total = f"{' + '.join(TYPE_SHARES)} = {shares.sum():.3f} is over 1"
+        problems.append(Problem(TYPE_SHARES[0], total, allowed="type shares that sum to at most 1 "
+                                "(the rest are unconditional contributors)"))
+    if problems:
+        raise InputError(problems)
     return p

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from sim.model.service import digital_cost_factor, online_share_of
+from sim.primitives.numeric import log_variance, lognormal_mean_one
 
 #: Contributor types of Fischbacher, Gächter & Fehr (2001), in array code order.
 TYPE_NAMES: tuple[str, ...] = ("conditional", "free_rider", "hump", "unconditional")
@@ -71,6 +72,11 @@ class Citizens:
         return tuple(f.name for f in fields(cls))
 
 
+def group_position(group: np.ndarray, groups: int) -> np.ndarray:
+    """Socio-economic position of groups: -0.5 (most deprived) .. +0.5 (least deprived)."""
+    return group / max(groups - 1, 1) - 0.5
+
+
 def type_shares(p: dict) -> np.ndarray:
     """Shares of the four contributor types; unconditional takes the remainder."""
     cc, fr, hump = p["share_conditional"], p["share_free_rider"], p["share_hump"]
@@ -93,18 +99,15 @@ def draw_citizens(p: dict, rng: np.random.Generator) -> Citizens:
     level[ctype != UNCONDITIONAL] = 0.0
     groups = p["groups"]
     group = rng.integers(0, groups, n).astype(np.int8)
-    rel = group / max(groups - 1, 1) - 0.5  # -0.5 (most deprived) .. +0.5
-    skill = np.clip(rng.normal(0.5 + p["group_skill_gap"] * rel, 0.15), 0.0, 1.0)
-    sd = p["effort_cost_sd"]  # lognormal with mean 1 and standard deviation sd
-    sigma2 = np.log1p(sd * sd)
-    cost = rng.lognormal(-sigma2 / 2.0, np.sqrt(sigma2), n)
+    skill = np.clip(rng.normal(0.5 + p["group_skill_gap"] * group_position(group, groups), 0.15), 0.0, 1.0)
+    cost = lognormal_mean_one(rng, log_variance(p["effort_cost_sd"]), n)
     share_online = online_share_of(p["channel"], p["online_share"])
     cost *= digital_cost_factor(skill, share_online, p["digital_cost_gap"])
     trust = np.clip(rng.normal(p["trust"], p["trust_sd"], n), 0.0, 1.0)
     outside = rng.uniform(0.0, 2.0 * p["outside_option"], n)
     privacy = rng.random(n)
-    s2 = p["engagement_sigma"] ** 2  # lognormal with mean 1: a few citizens meet most issues
-    engagement = rng.lognormal(-s2 / 2.0, p["engagement_sigma"], n)
+    # Mean one and heavy-tailed: a few citizens meet most of what there is to report.
+    engagement = lognormal_mean_one(rng, p["engagement_sigma"] ** 2, n)
     return Citizens(
         ctype=ctype,
         slope=slope,

@@ -1,22 +1,28 @@
 """Declared parameters: one `Param` per model input, with default, range and source.
 
 Every parameter of the model (and of every governance rule) is declared exactly once as a
-`Param`. The model constructor, the governance registry, the contract tests and the docs all
-read these declarations, so a parameter's default, allowed range and citation live in one
-place (starsim's habit: unknown keys are rejected with the list of valid ones).
+`Param`. The model constructor, the governance registry, the scenario and experiment
+schemas, the dashboard's controls and the docs all read these declarations, so a
+parameter's default, allowed range and citation live in one place (starsim's habit:
+unknown keys are rejected with the list of valid ones).
+
+`Param.annotation` is the one pydantic type a declaration generates. It is used in lax
+mode everywhere: NumPy and Python scalars of the right kind are accepted (``np.int64(3)``,
+``np.float64(0.5)``, ``3.0`` for an integer), while booleans and strings for numbers,
+non-integral floats for integers, NaN and out-of-range values are refused.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal
 
+import numpy as np
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-class ParameterError(ValueError):
-    """A parameter value or name is not allowed; the message says what is."""
+from sim.primitives.errors import InputError, Origin, Problem, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class Param:
         high: Largest allowed value (numbers only).
         choices: Allowed values for a categorical parameter.
         source: Where the default comes from (citation or "design choice").
+        unit: Unit of a number, in words (``hours per month``, ``share of citizens``).
+        kind: The Python type of the value (from the default).
     """
 
     name: str
@@ -42,11 +50,11 @@ class Param:
     high: float | None = None
     choices: tuple[str, ...] | None = None
     source: str = "design choice"
+    unit: str = ""
     kind: type = field(init=False)
 
     def __post_init__(self):
-        kind = type(self.default)
-        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "kind", type(self.default))
 
     def allowed(self) -> str:
         """Human description of the allowed values, used in error messages."""
@@ -57,65 +65,92 @@ class Param:
         what = "an integer" if self.kind is int else "a number"
         return f"{what} in [{lo}, {hi}]"
 
-    def validate(self, value: Any, where: str = "") -> Any:
-        """Return `value` converted to this parameter's type, or raise `ParameterError`.
-
-        Args:
-            value: The value to check.
-            where: Prefix naming the field's container (e.g. a rule name) for the message.
-        """
-        label = f"{where}{self.name}"
-        bad = f"{label}={value!r} is not valid; allowed: {self.allowed()}"
+    @property
+    def annotation(self) -> Any:
+        """The pydantic type of this parameter's values (see the module docstring)."""
         if self.choices is not None:
-            if value not in self.choices:
-                raise ParameterError(bad + did_you_mean(str(value), self.choices))
-            return value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ParameterError(bad)
-        if self.kind is int:
-            if isinstance(value, float) and not value.is_integer():
-                raise ParameterError(bad)
-            value = int(value)  # exact for any int: no round trip through float
-        else:
-            value = float(value)
-        if math.isnan(value) or (self.low is not None and value < self.low) or (
-            self.high is not None and value > self.high
-        ):
-            raise ParameterError(bad)
-        return value
+            return Literal[self.choices]
+        bounds: dict[str, Any] = {"ge": self.low, "le": self.high}
+        if self.kind is float:
+            bounds["allow_inf_nan"] = False
+        return Annotated[self.kind, Field(**bounds), BeforeValidator(number_only)]
+
+    def field(self) -> tuple[Any, Any]:
+        """``(annotation, FieldInfo)`` for `pydantic.create_model`, default and doc included."""
+        extra = {"json_schema_extra": {"source": self.source}, "description": self.doc}
+        return self.annotation, Field(self.default, **extra)
+
+    def problem(self, value: Any, field_name: str | None = None) -> Problem:
+        """The problem a bad `value` of this parameter is."""
+        hint = did_you_mean(value, self.choices) if self.choices else ""
+        if isinstance(value, bool) and self.choices:
+            hint += " (YAML reads yes/no/on/off as booleans; quote the word)"
+        return Problem(field_name or self.name, "invalid", value, self.allowed(), hint)
+
+    def validate(self, value: Any) -> Any:
+        """`value` converted to this parameter's type, or an `InputError` naming it."""
+        return resolve((self,), {self.name: value})[self.name]
+
+
+def number_only(value: Any) -> Any:
+    """Refuse what is not a number before pydantic's lax conversion (booleans, text, None).
+
+    NumPy scalars become Python scalars first (``np.int64(3)`` -> ``3``).
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool | str | bytes):
+        raise ValueError("not a number")
+    return value
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """Return ``" (did you mean 'x'?)"`` for the closest option, or an empty string."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+@functools.lru_cache(maxsize=64)
+def _schema(params: tuple[Param, ...]) -> Any:
+    fields: dict[str, Any] = {p.name: p.field() for p in params}
+    return create_model("Parameters", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+def problems_of(error: ValidationError, params: Mapping[str, Param], what: str) -> list[Problem]:
+    """The problems of a pydantic error over flat `params` (unknown keys list the valid ones)."""
+    out = []
+    for e in error.errors():
+        name = str(e["loc"][0]) if e["loc"] else ""
+        if e["type"] == "extra_forbidden" or name not in params:
+            valid = ", ".join(sorted(params))
+            out.append(Problem(name, "unknown", allowed=f"a {what}: {valid}", hint=did_you_mean(name, params)))
+        else:
+            out.append(params[name].problem(e.get("input")))
+    return out
 
 
 def resolve(
-    params: Mapping[str, Param], given: Mapping[str, Any], what: str = "parameter"
+    params: Mapping[str, Param] | tuple[Param, ...],
+    given: Mapping[str, Any],
+    what: str = "parameter",
+    origin: Origin | None = None,
 ) -> dict[str, Any]:
     """Validate `given` against declared `params` and fill in defaults.
 
     Args:
-        params: Declared parameters by name.
+        params: Declared parameters (by name, or a tuple of them).
         given: Values supplied by the caller.
-        what: Noun used in the unknown-key message (e.g. "model parameter").
+        what: Noun for the valid names in an unknown-key message (e.g. "model parameter").
+        origin: Where the values came from (named in the message).
 
     Returns:
-        A dict with every declared parameter, validated and typed.
+        A dict with every declared parameter, validated and typed, in declaration order.
 
     Raises:
-        ParameterError: On an unknown name (listing valid ones) or a bad value.
+        InputError: One problem per unknown name (listing the valid ones) or bad value.
     """
-    unknown = [k for k in given if k not in params]
-    if unknown:
-        key = unknown[0]
-        raise ParameterError(
-            f"unknown {what} {key!r}{did_you_mean(key, params)}; valid names are: "
-            + ", ".join(sorted(params))
-        )
-    return {name: p.validate(given.get(name, p.default)) for name, p in params.items()}
+    declared = tuple(params.values()) if isinstance(params, Mapping) else tuple(params)
+    try:
+        values = _schema(declared).model_validate(dict(given))
+    except ValidationError as err:
+        error = InputError(problems_of(err, {p.name: p for p in declared}, what))
+        raise (error.at(origin) if origin else error) from None
+    return dict(values)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from sim.model.coproduction import REPORTERS, CoProductionModel
+from sim.model.coproduction import CoProductionModel
+from sim.model.reporters import REPORTERS
 
 
 def summary_table(df, every: int) -> str:

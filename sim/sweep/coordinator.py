@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from sim.inputs.experiment import Experiment
-from sim.inputs.experiment_fields import PATHS
+from sim.inputs.schema import PATHS
 from sim.sweep.execute import Chunk, PointSpec, evaluator, schema_for
+from sim.sweep.experiment import Experiment
 from sim.sweep.store import Store, prepare
 
 TARGET_SECONDS = 1.0  # work per chunk: long enough to hide the task overhead, short enough to balance
@@ -77,7 +77,7 @@ def point_spec(exp: Experiment, point_id: int) -> PointSpec:
     """What a worker needs to run design point `point_id`."""
     labels = {"scenario": exp.scenario_of(point_id), **{n: exp.points[point_id][n] for n in exp.varied}}
     kwargs = exp.point_scenario(point_id).model_kwargs()
-    return PointSpec(kwargs, exp.point_steps[point_id], tuple(exp.record_steps(point_id)), labels)
+    return PointSpec(kwargs, exp.point_steps(point_id), tuple(exp.record_steps(point_id)), labels)
 
 
 def plan(exp: Experiment, todo: list[int], schema, workers: int, size: int | None = None) -> Iterator[Chunk]:
@@ -136,7 +136,7 @@ def run_sweep(
         stream: Where the progress bar and notes go (default ``sys.stderr``).
 
     Raises:
-        ScenarioError: `out` already holds a sweep (without `resume`), the experiment
+        SetupError: `out` already holds a sweep (without `resume`), the experiment
             changed (with `resume`), or the scheduler cannot be used.
     """
     stream = stream or sys.stderr

@@ -22,33 +22,16 @@ rules are then not blurred by different random draws (paired comparison).
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
-SAMPLED: tuple[str, ...] = ("lhs", "sobol", "morris")
+from sim.inputs.experiment import DESIGNS, SAMPLED
+from sim.inputs.experiment_fields import Factor
 
+__all__ = ["DESIGNS", "SAMPLED", "Design", "Factor", "generate", "run_seeds", "seed_of"]
 
-@dataclass(frozen=True)
-class Factor:
-    """One varied parameter.
-
-    Attributes:
-        name: Dotted scenario path (``governance.monitoring``) or ``scenario``.
-        values: The values of a grid design (``None`` for a sampled design).
-        low: Lower bound of a sampled range.
-        high: Upper bound of a sampled range.
-        integer: Whether sampled values are rounded to integers.
-    """
-
-    name: str
-    values: tuple[Any, ...] | None = None
-    low: float | None = None
-    high: float | None = None
-    integer: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,8 +148,3 @@ def run_seeds(seed: int, n_points: int, replications: int, common: bool = True) 
 def seed_of(seeds: list[int], run_id: int, replications: int, common: bool = True) -> int:
     """Seed of run `run_id` (= point_id * replications + replicate) in a `run_seeds` table."""
     return seeds[run_id % replications] if common else seeds[run_id]
-
-
-def is_power_of_two(n: int) -> bool:
-    """Whether `n` is a positive power of two (Sobol base sample sizes should be)."""
-    return n > 0 and math.log2(n).is_integer()

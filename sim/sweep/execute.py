@@ -34,7 +34,7 @@ from typing import Any
 import pyarrow as pa
 
 import sim
-from sim.inputs.yamlfile import ScenarioError
+from sim.primitives.errors import SetupError
 
 MAX_RESTARTS = 3
 ARROW_TYPES = {int: pa.int64(), float: pa.float64(), str: pa.string()}
@@ -134,7 +134,7 @@ def _worker_init(coordinator: int) -> None:
 
 
 def _worker_version() -> str:
-    from sim.inputs.experiment import code_fingerprint  # noqa: PLC0415
+    from sim.sweep.experiment import code_fingerprint  # noqa: PLC0415
 
     return f"{sim.__version__} (model code {code_fingerprint()})"
 
@@ -237,7 +237,7 @@ class DaskCluster:
         """Connect to the scheduler at `address` and check its workers can run coprod.
 
         Raises:
-            ScenarioError: Cannot connect, no worker within `timeout` seconds, or workers
+            SetupError: Cannot connect, no worker within `timeout` seconds, or workers
                 that cannot import `sim` or run another version of it.
         """
         from distributed import Client  # noqa: PLC0415 (distributed is slow to import)
@@ -246,21 +246,21 @@ class DaskCluster:
         try:
             self.client = Client(address, timeout="5s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as err:
-            raise ScenarioError(f"{where}: cannot connect to a Dask scheduler ({err})") from None
+            raise SetupError(f"{where}: cannot connect to a Dask scheduler ({err})") from None
         try:
             self.client.wait_for_workers(1, timeout=timeout)
             versions = self.client.run(_worker_version)
         except TimeoutError:
             self.close()
-            raise ScenarioError(f"{where}: no Dask worker joined within {timeout:.0f} s") from None
+            raise SetupError(f"{where}: no Dask worker joined within {timeout:.0f} s") from None
         except Exception as err:
             self.close()
-            raise ScenarioError(f"{where}: the workers cannot run coprod ({type(err).__name__}: {err}); "
+            raise SetupError(f"{where}: the workers cannot run coprod ({type(err).__name__}: {err}); "
                                 "install coprod in the workers' environment") from None
         other = sorted({v for v in versions.values() if v != _worker_version()})
         if other:
             self.close()
-            raise ScenarioError(f"{where}: workers run coprod {', '.join(other)}, this is "
+            raise SetupError(f"{where}: workers run coprod {', '.join(other)}, this is "
                                 f"{_worker_version()}; results would not be identical")
         self.workers = sum(self.client.nthreads().values())
 

@@ -18,8 +18,6 @@ so their runs are redone. Nothing else records progress, so nothing can disagree
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,41 +27,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from sim.inputs.yamlfile import ScenarioError
+from sim.primitives.errors import SetupError
+from sim.primitives.files import TEMP, write_atomic
 
 HASH_KEY = b"coprod.experiment_hash"
 RUNS = "runs"
-TEMP = ".tmp-"
 DERIVED = ("points", "seeds")  # follow from the other keys: named only if nothing else changed
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry (a rename) to disk, where the platform allows it."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, write: Callable[[Any], None]) -> None:
-    """Write `path` through a temporary sibling, fsync it, and rename it into place."""
-    tmp = path.with_name(f"{TEMP}{uuid.uuid4().hex[:8]}-{path.name}")
-    try:
-        with open(tmp, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
 
 
 def diff(old: Any, new: Any, path: str = "") -> list[str]:
@@ -100,7 +69,7 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise ScenarioError(f"{path}: cannot read it ({err}); remove the directory to start again") from None
+        raise SetupError(f"{path}: cannot read it ({err}); remove the directory to start again") from None
 
 
 def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> None:
@@ -110,7 +79,7 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> None:
     `resume`, an existing ``experiment.json`` must have the same hash as `manifest`.
 
     Raises:
-        ScenarioError: `out` already holds a sweep (no `resume`), or the experiment changed
+        SetupError: `out` already holds a sweep (no `resume`), or the experiment changed
             since it started (the message lists what changed).
     """
     out = Path(out)
@@ -118,11 +87,11 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> None:
     parts = any((out / RUNS).glob("*.parquet")) if (out / RUNS).is_dir() else False
     if old is not None or parts:
         if not resume:
-            raise ScenarioError(
+            raise SetupError(
                 f"--out {out}: already holds a sweep; add --resume to finish it, or choose "
                 "another directory (or remove this one) to start again")
         if old is None:
-            raise ScenarioError(f"--out {out}: has result files but no experiment.json, so they "
+            raise SetupError(f"--out {out}: has result files but no experiment.json, so they "
                                 "cannot be checked; remove the directory to start again")
         if old.get("hash") != manifest["hash"]:
             changes = diff(old.get("experiment", {}), manifest["experiment"]) or ["its hash"]
@@ -130,7 +99,7 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> None:
             changes = [f"{c} (the sim package's code was edited or upgraded)" if c.startswith("model_code")
                        else c for c in changes]
             more = f"; and {len(changes) - 6} more" if len(changes) > 6 else ""
-            raise ScenarioError(
+            raise SetupError(
                 f"--resume {out}: the experiment changed since this sweep started ("
                 f"{'; '.join(changes[:6])}{more}); refusing to mix results. Run it with "
                 "another --out, or undo the change to finish the old sweep")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
 from sim.model.coproduction import CoProductionModel
 from sim.inputs.scenario import apply_overrides, load_scenario
+from sim.primitives.errors import Origin
 
 #: Fischbacher, Gächter & Fehr (2001) type shares (conditional, free rider, hump-shaped).
 FGF_SHARES = {"conditional": 0.50, "free_rider": 0.30, "hump": 0.14}
@@ -64,10 +66,10 @@ def check(value: float, ok: bool, target: str) -> dict:
     return {"value": round(float(value), 4), "target": target, "passed": bool(ok)}
 
 
-def run(name: str, seed: int, sets: tuple[str, ...] = (), steps: int | None = None,
+def run(name: str, seed: int, sets: dict[str, Any] | None = None, steps: int | None = None,
         observe: Callable | None = None) -> CoProductionModel:
     """Run named scenario `name` with overrides; call `observe(model)` after every step."""
-    scenario = apply_overrides(load_scenario(name), list(sets))
+    scenario = apply_overrides(load_scenario(name), sets or {}, Origin("option", f"pattern on {name}"))
     model = CoProductionModel(rng=seed, **scenario.model_kwargs())
     for _ in range(steps or scenario.run_steps):
         model.step()

@@ -53,13 +53,13 @@ class _FirstReports:
         self.delay, self.last_first = delay, last_first
 
     def __call__(self, model: CoProductionModel) -> None:
-        t = model.steps
-        reported = model.inputs > 0
+        t, record = model.steps, model.last_step
+        reported = record.inputs > 0
         if t <= self.last_first:
             self.first[reported & (self.first < 0)] = t
-        if model.feedback is not None:
+        if record.acted is not None:
             due = self.first == t - self.delay
-            self.acted[due] = model.feedback[1][due]
+            self.acted[due] = record.acted[due]
         known = (self.first >= 0) & (t > self.first + self.delay)
         self.again |= reported & known
 
@@ -96,7 +96,8 @@ class _Tally:
     counts: np.ndarray | None = None
 
     def __call__(self, model: CoProductionModel) -> None:
-        self.counts = model.inputs.copy() if self.counts is None else self.counts + model.inputs
+        inputs = model.last_step.inputs
+        self.counts = inputs.copy() if self.counts is None else self.counts + inputs
 
 
 def participation_inequality(reps: int) -> PatternResult:
@@ -125,7 +126,7 @@ def participation_inequality(reps: int) -> PatternResult:
 def per_user_quality(name: str, citizens: int, seed: int) -> float:
     """Quality per user over the last 10 steps of a scenario run at a population size."""
     values = []
-    run(name, seed, (f"population.citizens={citizens}",),
+    run(name, seed, {"population.citizens": citizens},
         observe=lambda m: values.append(m.quality_per_user))
     return float(np.mean(values[-10:]))
 

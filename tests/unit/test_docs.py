@@ -1,12 +1,12 @@
 """Docs stay true to the code."""
 
-from pathlib import Path
 
 from sim.inputs.reference import parameter_table
-from sim.inputs.scenario import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
+from sim.inputs.schema import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
 from sim.model.parameters import MODEL_PARAMS
+from tests.helpers import ROOT
 
-ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+ODD = ROOT / "docs" / "ODD.md"
 
 
 def test_odd_parameter_table_matches_code():

@@ -6,65 +6,23 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
 from sim.analysis.report import HEADLINE, write_report
-from sim.inputs.experiment import load_experiment
 from sim.inputs.scenario import apply_overrides, load_scenario, scenario_names
-from sim.inputs.yamlfile import ScenarioError
-from sim.model.coproduction import REPORTERS
-from sim.run.runner import run_scenario
+from sim.model.reporters import REPORTERS
+from sim.primitives.errors import InputError, Origin, SetupError
+from sim.run.single import run_scenario
 from sim.sweep import design as dz
 from sim.sweep.coordinator import run_sweep
+from sim.sweep.experiment import load_experiment
 from sim.sweep.store import RUNS, Store
-
-COPROD = Path(sys.executable).parent / "coprod"
-SMALL = """\
-description: A small sweep for the tests.
-vary:
-  scenario: [traditional, consultative, ostrom_commons]
-  administration.responsiveness: [0.3, 0.9]
-fixed:
-  population.citizens: 150
-replications: 3
-steps: 12
-seed: 11
-record:
-  outcomes: [participation, quality, quality_growth, free_rider_share]
-  every: 5
-"""
-SMALL_ROWS = 3 * 2 * 3 * 3  # points x replications x recorded steps (5, 10, 12)
-
-
-def coprod(*args, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([str(COPROD), *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, check=False)
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text)
-    return path
-
-
-def table(out: Path) -> pd.DataFrame:
-    """Every row of a sweep, sorted by run and step."""
-    frames = [pq.read_table(p).to_pandas() for p in sorted((out / RUNS).glob("part-*.parquet"))]
-    return pd.concat(frames).sort_values(["run_id", "step"]).reset_index(drop=True)
-
-
-def sweep_local2(small: Path, out: Path) -> Path:
-    """Run the small sweep on two local worker processes, two runs per chunk."""
-    run_sweep(load_experiment(small), out, workers=2, chunk_size=2, progress="never")
-    return out
-
+from tests.helpers import COPROD, ROOT, SMALL, SMALL_ROWS, coprod, table, wait_until, write
 
 # --- designs and seeds ---------------------------------------------------------------------
 
@@ -133,14 +91,19 @@ def test_small_experiment_resolves(small):
     ("base: consultativ", "did you mean 'consultative'?"),
     ("vary: {scenario: [traditional]}\nbase: consultative", "base: not used when vary.scenario"),
     ("record: {outcomes: [participaton]}\nbase: consultative", "did you mean 'participation'?"),
-    ("replication: 3\nbase: consultative", "replication: unknown key; valid top-level keys"),
-    ("fixed: {service.channel: web}\nbase: consultative", "fixed.service.channel: value 'web' (a string)"),
+    ("replication: 3\nbase: consultative", "replication: unknown key; allowed: a top-level key"),
+    ("fixed: {service.channel: web}\nbase: consultative", "fixed.service.channel: value 'web' is not valid; allowed: one of: online"),
     ("fixed: {population.citizens: 50}\nvary: {population.degree: [4, 49]}\nbase: consultative",
-     "point 1 (population.degree=49): population.degree=49 is not valid"),
+     "point 1 (population.degree=49): population.degree: value 49 is not valid"),
+    ("design: grid\nsamples: 4\nbase: consultative", "samples: only used by lhs and sobol and morris designs"),
+    ("design: lhs\nvary: {governance.fine: [0, 1]}\nbase: consultative", "samples: missing; required"),
+    ("design: latin\nbase: consultative", "design: value 'latin' is not valid; allowed: one of: grid, lhs"),
+    ("replications: 1e308\nbase: consultative", "replications: value 1e+308 is not valid"),
+    ("vary: {governance.monitoring: [0.2, 1.5]}\nbase: consultative", ", line 2, column "),
 ])
 def test_experiment_errors_name_the_field(tmp_path, text, expected):
     path = write(tmp_path / "bad.yaml", f"description: bad\n{text}\n")
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(InputError) as err:
         load_experiment(path)
     assert expected in err.value.message and err.value.message.startswith(str(path))
 
@@ -188,8 +151,9 @@ def test_local_sweep_with_two_workers_equals_one_worker(small, local2, tmp_path)
 def test_a_row_seed_reproduces_the_run_with_coprod_run(local2):
     rows = table(local2)
     row = rows[(rows.run_id == 11) & (rows.step == 12)].iloc[0]
-    scenario = apply_overrides(load_scenario(row.scenario), [
-        "population.citizens=150", f"administration.responsiveness={row['administration.responsiveness']}"])
+    values = {"population.citizens": 150,
+              "administration.responsiveness": row["administration.responsiveness"]}
+    scenario = apply_overrides(load_scenario(row.scenario), values, Origin("set"))
     frame = run_scenario(scenario, steps=12, seed=int(row.seed), progress=False).frame
     assert frame.participation.iloc[-1] == row.participation and frame.quality.iloc[-1] == row.quality
 
@@ -231,7 +195,7 @@ steps: 5
 
 def test_resume_refuses_a_changed_experiment(small, local2, tmp_path):
     changed = write(tmp_path / "small.yaml", SMALL.replace("replications: 3", "replications: 4"))
-    with pytest.raises(ScenarioError, match="replications changed 3 → 4"):
+    with pytest.raises(SetupError, match="replications changed 3 → 4"):
         run_sweep(load_experiment(changed), local2, resume=True, progress="never")
     done = coprod("sweep", changed, "--out", local2, "--resume")
     assert done.returncode == 2 and "replications changed 3 → 4" in done.stderr
@@ -268,9 +232,7 @@ record: {outcomes: [participation, quality_growth, free_rider_share], every: 10}
     proc = subprocess.Popen([str(COPROD), "sweep", str(path), "--out", str(out), "--workers", "2",
                              "--chunk", "1", "--no-report"], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not list((out / RUNS).glob("part-*.parquet")) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: any((out / RUNS).glob("part-*.parquet")), 60, poll=0.01)
     os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and its worker processes
     proc.wait(timeout=10)
     written = len(list((out / RUNS).glob("part-*.parquet")))
@@ -316,8 +278,8 @@ def test_a_dying_worker_is_replaced_and_its_chunks_redone(small, local2, tmp_pat
 
 
 def test_docs_list_every_experiment_key():
-    from sim.inputs.experiment_fields import TOP_KEYS  # noqa: PLC0415
+    from sim.inputs.experiment import TOP_KEYS  # noqa: PLC0415
 
-    text = (Path(__file__).resolve().parent.parent / "docs" / "sweeps.md").read_text()
+    text = (ROOT / "docs" / "sweeps.md").read_text()
     assert all(f"| `{key}`" in text for key in TOP_KEYS if key not in ("vary", "fixed", "record"))
     assert all(f"`{key}`" in text for key in ("vary", "fixed", "record.outcomes", "record.every"))

@@ -8,7 +8,8 @@ import pytest
 from sim import CoProductionModel
 from sim.model.firms import FIRM_PARAMS, FirmSector
 from sim.model.parameters import MODEL_PARAMS
-from sim.primitives.params import ParameterError, resolve
+from sim.primitives.errors import InputError
+from sim.primitives.params import resolve
 
 BASE = ("firms", "data_openness", "firm_cost", "firm_complement")
 DECLARED = {**{k: MODEL_PARAMS[k] for k in BASE}, **{p.name: p for p in FIRM_PARAMS}}
@@ -239,13 +240,13 @@ def test_firm_params_declared_with_section_doc_and_source():
 @pytest.mark.parametrize("p", [p for p in FIRM_PARAMS if p.choices is None], ids=lambda p: p.name)
 def test_out_of_range_values_raise_naming_the_field(p):
     for bad in (p.low - 1, p.high + 1, float("nan"), "x"):
-        with pytest.raises(ParameterError) as err:
+        with pytest.raises(InputError) as err:
             params(**{p.name: bad})
         assert p.name in str(err.value) and "allowed" in str(err.value)
 
 
 def test_bad_choice_and_unknown_name_raise():
-    with pytest.raises(ParameterError, match=r"sla_penalty='expel'.*one of: fine, exclusion"):
+    with pytest.raises(InputError, match=r"sla_penalty: value 'expel' is not valid; allowed: one of: fine, exclusion"):
         params(sla_penalty="expel")
-    with pytest.raises(ParameterError, match=r"'sla_flor'.*did you mean 'sla_floor'"):
+    with pytest.raises(InputError, match=r"sla_flor: unknown key.*did you mean 'sla_floor'"):
         params(sla_flor=1.0)

@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sim.model.coproduction import REPORTERS
+from sim.model.reporters import REPORTERS
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.dashboard
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 # The machine's closed network refuses Chromium's own background connections; these flags
 # keep it quiet (and a fresh profile directory is used per run).

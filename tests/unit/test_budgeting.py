@@ -6,9 +6,6 @@ representation; each is a lever here and each test checks its effect.
 
 from __future__ import annotations
 
-import os
-import time
-
 import numpy as np
 import pytest
 
@@ -30,20 +27,20 @@ RULES = (Plurality(), EqualShares(), Proportional())
 
 
 def setup_pb(seed: int = 0, n: int = 2000, **pb):
-    """Resolved params, population, network, degree, rng and a `ParticipatoryBudget`."""
+    """Resolved params, population, network, rng and a `ParticipatoryBudget`."""
     p = resolve_model_params({"citizens": n})
     p.update(resolve(PB, {"pb_share": 0.2, **pb}))
     rng = np.random.default_rng(seed)
     c = draw_citizens(p, rng)
     adj = build_network(p["network"], n, rng, degree=p["degree"], rewire=p["rewire"],
                         group_size=p["group_size"])
-    return p, c, adj, np.diff(adj.indptr), rng, ParticipatoryBudget(p, c, rng)
+    return p, c, adj, rng, ParticipatoryBudget(p, c, rng)
 
 
 def one_cycle(rule, seed=0, n=2000, **pb):
     """Row of the first cycle (vote and implementation on step 4)."""
-    _, c, adj, deg, rng, budget = setup_pb(seed, n, pb_delay=0, **pb)
-    return budget.step(4, c, adj, deg, rule, rng).row
+    _, c, adj, rng, budget = setup_pb(seed, n, pb_delay=0, **pb)
+    return budget.step(4, c, adj, rule, rng).row
 
 
 def funded_set(mask) -> set[int]:
@@ -139,7 +136,7 @@ def test_off_by_default_draws_nothing():
     adj = build_network(p["network"], 300, rng, degree=p["degree"], rewire=p["rewire"])
     state = rng.bit_generator.state
     budget = ParticipatoryBudget(p, c, rng)
-    assert all(budget.step(s, c, adj, None, Plurality(), rng) is None for s in range(1, 20))
+    assert all(budget.step(s, c, adj, Plurality(), rng) is None for s in range(1, 20))
     assert rng.bit_generator.state == state
 
 
@@ -171,10 +168,10 @@ def test_outreach_gives_smaller_turnout_gap_than_digital():
 
 
 def test_no_deliberation_leaves_ballots_unchanged():
-    _, c, adj, deg, rng, budget = setup_pb(pb_deliberation=0.0, pb_delay=0)
+    _, c, adj, rng, budget = setup_pb(pb_deliberation=0.0, pb_delay=0)
     voters = np.arange(0, c.n, 3)
     assert np.array_equal(budget.ballots(voters, adj), budget.prefs[voters])
-    assert budget.step(4, c, adj, deg, Plurality(), rng).row["deliberation_shift"] == 0.0
+    assert budget.step(4, c, adj, Plurality(), rng).row["deliberation_shift"] == 0.0
 
 
 def test_deliberation_moves_ballots_toward_local_consensus():
@@ -209,7 +206,7 @@ def test_equal_shares_serves_more_voters():
 
 
 def test_nothing_implemented_supporters_of_funded_projects_lose_trust():
-    p, c, adj, _, rng, budget = setup_pb(pb_implementation=0.0, pb_delay=0)
+    p, c, adj, rng, budget = setup_pb(pb_implementation=0.0, pb_delay=0)
     cycle = budget.vote(4, c, adj, Plurality(), rng)
     assert cycle["funded"].any()
     supporters = cycle["approvals"][:, cycle["funded"]].any(axis=1)[cycle["voter_type"]]
@@ -226,8 +223,8 @@ def test_nothing_implemented_supporters_of_funded_projects_lose_trust():
 
 
 def test_full_implementation_adds_quality_and_trust():
-    p, c, adj, deg, rng, budget = setup_pb(pb_implementation=1.0, pb_delay=0)
-    result = budget.step(4, c, adj, deg, EqualShares(), rng)
+    p, c, adj, rng, budget = setup_pb(pb_implementation=1.0, pb_delay=0)
+    result = budget.step(4, c, adj, EqualShares(), rng)
     row = result.row
     assert row["implemented"] == row["funded"] > 0 and row["trust_lost"] == 0.0
     assert row["implemented_spent"] == pytest.approx(row["spent"])
@@ -237,19 +234,19 @@ def test_full_implementation_adds_quality_and_trust():
 
 
 def test_cycles_and_delays():
-    _, c, adj, deg, rng, budget = setup_pb(n=400, pb_cycle=4, pb_delay=6)
+    _, c, adj, rng, budget = setup_pb(n=400, pb_cycle=4, pb_delay=6)
     done = {s: r for s in range(1, 25)
-            if (r := budget.step(s, c, adj, deg, Plurality(), rng)) is not None}
+            if (r := budget.step(s, c, adj, Plurality(), rng)) is not None}
     assert sorted(done) == [10, 14, 18, 22]
     assert [done[s].row["step"] for s in sorted(done)] == [4, 8, 12, 16]
     assert all(set(r.row) == set(pb_table_columns(3)) for r in done.values())
 
 
 def run_rows(seed):
-    _, c, adj, deg, rng, budget = setup_pb(seed, n=600, pb_delay=2, pb_cycle=3)
+    _, c, adj, rng, budget = setup_pb(seed, n=600, pb_delay=2, pb_cycle=3)
     rows = []
     for s in range(1, 16):
-        if (r := budget.step(s, c, adj, deg, EqualShares(), rng)) is not None:
+        if (r := budget.step(s, c, adj, EqualShares(), rng)) is not None:
             r.apply_trust(c.trust)
             rows.append(r.row)
     return rows, c.trust
@@ -261,12 +258,3 @@ def test_same_seed_same_rows():
     assert rows_a == rows_b
     assert np.array_equal(trust_a, trust_b)
     assert run_rows(6)[0] != rows_a
-
-
-@pytest.mark.skipif(not os.environ.get("COPROD_BENCH"), reason="set COPROD_BENCH=1 to time 1M")
-def test_one_cycle_at_a_million_citizens_is_fast():
-    _, c, adj, deg, rng, budget = setup_pb(n=1_000_000, pb_delay=0)
-    for rule in RULES:
-        start = time.perf_counter()
-        budget.step(4, c, adj, deg, rule, rng)
-        assert time.perf_counter() - start < 0.5

@@ -10,14 +10,14 @@ participation) must agree within sampling error. A deliberately different refere
 import importlib.util
 import sys
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from sim import CoProductionModel
+from tests.helpers import ROOT
 
-BENCH = Path(__file__).resolve().parents[1] / "experiments" / "bench" / "reference.py"
+BENCH = ROOT / "experiments" / "bench" / "reference.py"
 _spec = importlib.util.spec_from_file_location("bench_reference", BENCH)
 reference = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = reference

@@ -15,8 +15,7 @@ from sim.model.metrics import gini, group_gap, share, top_share
 from sim.model.parameters import defaults
 from sim.model.population import CONDITIONAL, FREE_RIDER, HUMP, UNCONDITIONAL
 from sim.model.service import next_quality, offline_factor, online_factor, quality_per_user
-
-from .conftest import small_context
+from tests.helpers import small_context
 
 P = defaults()
 TYPES = np.array([CONDITIONAL, FREE_RIDER, HUMP, HUMP, UNCONDITIONAL], dtype=np.int8)

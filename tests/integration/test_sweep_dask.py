@@ -7,7 +7,7 @@ import json
 import pytest
 
 from sim.sweep.localcluster import local_cluster
-from tests.test_sweep import COPROD, coprod, table
+from tests.helpers import COPROD, coprod, table
 
 
 @pytest.fixture(scope="module")

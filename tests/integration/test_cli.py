@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,11 @@ import pytest
 import sim
 from sim import cli
 from sim.inputs.scenario import scenario_names
-from sim.model.coproduction import REPORTERS
+from sim.model.reporters import REPORTERS
+from tests.helpers import COPROD, coprod
 
-COPROD = Path(sys.executable).parent / "coprod"
 PNG = b"\x89PNG\r\n\x1a\n"
 SMALL = ["--set", "population.citizens=200"]
-
-
-def coprod(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(COPROD), *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120, check=False)
 
 
 def bad_input(*args: str, cwd: Path | None = None) -> str:
@@ -70,6 +64,13 @@ def test_same_seed_gives_identical_csv(run_dir, tmp_path):
     assert (tmp_path / "timeseries.csv").read_bytes() == (run_dir / "timeseries.csv").read_bytes()
 
 
+def test_run_without_out_writes_a_default_folder_and_says_where(tmp_path):
+    done = coprod("run", "consultative", "--steps", 2, "--seed", 5, *SMALL, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "runs" / "consultative-seed5"
+    assert "Wrote runs/consultative-seed5/" in done.stdout and (out / "timeseries.csv").is_file()
+
+
 def test_game_scenario_reports_tokens(tmp_path):
     done = coprod("run", "lab_public_goods_punishment", "--steps", 3, "--out", tmp_path)
     assert done.returncode == 0, done.stderr
@@ -106,7 +107,7 @@ CASES = {
     "unknown_scenario": ("run", "traditonal", "--out", "o"),
     "cross_field": ("run", "consultative", "--set", "population.citizens=5", "--out", "o"),
     "bad_steps": ("run", "consultative", "--steps", "0", "--out", "o"),
-    "usage": ("run", "consultative"),
+    "usage": ("run",),
 }
 
 
@@ -131,30 +132,30 @@ def errors(tmp_path_factory) -> dict[str, str]:
 
 def test_unknown_key_suggests_the_right_one(errors):
     err = errors["unknown_key"]
-    assert err.startswith("unknown_key.yaml: governance.sanctoins: unknown key; ")
-    assert "valid keys in governance: access, sanctions" in err
+    assert err.startswith("unknown_key.yaml, line 3, column 3: governance.sanctoins: unknown key; ")
+    assert "allowed: a key of governance: access, sanctions" in err
     assert "(did you mean 'sanctions'?)" in err
 
 
 def test_wrong_type(errors):
     err = errors["wrong_type"]
-    assert err.startswith("wrong_type.yaml: population.citizens: value 'lots' (a string) is not valid")
+    assert err.startswith("wrong_type.yaml, line 3, column 3: population.citizens: value 'lots' (a string) is not valid")
     assert "allowed: an integer in [1, 5000000]" in err
 
 
 def test_out_of_range(errors):
     assert errors["out_of_range"].startswith(
-        "out_of_range.yaml: administration.responsiveness: value 1.5 is not valid; "
+        "out_of_range.yaml, line 3, column 3: administration.responsiveness: value 1.5 is not valid; "
         "allowed: a number in [0, 1]")
 
 
 def test_bad_yaml_gives_line_and_column(errors):
-    assert errors["bad_yaml"].startswith("bad_yaml.yaml: line 4, column 5: invalid YAML")
+    assert errors["bad_yaml"].startswith("bad_yaml.yaml, line 4, column 5: invalid YAML")
 
 
 def test_bad_set_key(errors):
     err = errors["bad_set_key"]
-    assert err.startswith("--set service.chanel: unknown key; valid keys in service: channel")
+    assert err.startswith("--set service.chanel: unknown key; allowed: a key of service: channel")
     assert "(did you mean 'channel'?)" in err
 
 
@@ -166,16 +167,16 @@ def test_bad_set_value(errors):
 
 def test_unknown_scenario_lists_available(errors):
     err = errors["unknown_scenario"]
-    assert "(did you mean 'traditional'?)" in err and "available: austerity, co_delivery" in err
+    assert "(did you mean 'traditional'?)" in err and "one of: austerity, co_delivery" in err
 
 
 def test_model_cross_field_error(errors):
-    assert "population.degree=6 is not valid" in errors["cross_field"]
+    assert "--set population.degree: value 6 is not valid" in errors["cross_field"]
 
 
 def test_bad_steps_and_usage_errors(errors):
-    assert errors["bad_steps"].startswith("--steps: value 0 is not valid; allowed: an integer in [1, inf]")
-    assert "required: --out" in errors["usage"]
+    assert errors["bad_steps"].startswith("--steps: value 0 is not valid; allowed: an integer in [1, 100000]")
+    assert "the following arguments are required: scenario" in errors["usage"]
 
 
 def test_unexpected_failure_exits_1_without_traceback(monkeypatch, capsys):

@@ -1,4 +1,4 @@
-"""Scenario schema, files, game mapping and overrides (`sim.inputs.scenario`, `sim.run.runner`)."""
+"""Scenario schema, files, game mapping and overrides (`sim.inputs.scenario`, `sim.run`)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,23 @@ import json
 
 import pytest
 
+from sim.cli import overrides
 from sim.inputs.scenario import (
-    GAME_PARAMS,
     SCENARIO_DIR,
-    SECTION_MODELS,
     Scenario,
-    ScenarioError,
     apply_overrides,
     list_scenarios,
     load_scenario,
     scenario_names,
 )
-from sim.model.coproduction import REPORTERS
+from sim.inputs.schema import GAME_PARAMS, SECTION_MODELS
 from sim.model.parameters import MODEL_PARAMS, SECTIONS, defaults
-from sim.run.runner import run_scenario, summary, write_outputs
+from sim.model.reporters import REPORTERS
+from sim.primitives.errors import InputError, Origin
+from sim.run.outputs import summary, write_outputs
+from sim.run.single import run_scenario
+
+SET = Origin("set")
 
 NAMED = {
     "traditional", "consultative", "co_delivery", "participatory_budgeting", "open_platform",
@@ -35,9 +38,9 @@ def write(tmp_path, text: str, name: str = "s.yaml"):
 
 
 def error_of(call, *args) -> str:
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         call(*args)
-    assert str(info.value) == info.value.message
+    assert str(info.value) == info.value.message == info.value.format()
     return info.value.message
 
 
@@ -118,7 +121,7 @@ def test_game_section_maps_to_a_lab_design(tmp_path):
     assert (kw["network"], kw["group_size"], kw["mpcr"], kw["sanctions"]) == ("groups", 5, 0.5, "none")
     assert (kw["response"], kw["responsiveness"], kw["response_delay"]) == ("direct", 1.0, 0)
     assert sc.run_steps == 7
-    assert apply_overrides(sc, ["steps=3"]).run_steps == 3
+    assert apply_overrides(sc, {"steps": 3}, SET).run_steps == 3
 
 
 def test_game_explicit_tunings_win_and_punishment_sets_peer(tmp_path):
@@ -150,21 +153,22 @@ def test_game_summary_reports_tokens(tmp_path):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("description: x\npopulation: {citizens: 0}\n",
-     "s.yaml: population.citizens: value 0 is not valid; allowed: an integer in [1, 5000000]"),
+     "s.yaml, line 2, column 14: population.citizens: value 0 is not valid; allowed: an integer in [1, 5000000]"),
     ("description: x\npopulation: {citizens: many}\n", "population.citizens: value 'many' (a string)"),
     ("description: x\nservice: {channel: web}\n", "allowed: one of: online, offline, mixed"),
     ("description: x\ngovernance: {sanctoins: peer}\n", "(did you mean 'sanctions'?)"),
     ("description: x\ncitizens: 5\n", "(did you mean 'population.citizens'?)"),
     ("description: x\npopulation: {responsiveness: 1}\n", "did you mean 'administration.responsiveness'"),
     ("population: {citizens: 5}\n", "description: missing; required: a string"),
-    ("description: x\nsteps: 0\n", "steps: value 0 is not valid; allowed: an integer in [1, inf]"),
+    ("description: x\nsteps: 0\n", "steps: value 0 is not valid; allowed: an integer in [1, 100000]"),
     ("description: x\ngame: {punishment: peers}\n", "allowed: one of: none, peer (did you mean 'peer'?)"),
     ("description: x\nservice: {channel: off}\n", "YAML reads yes/no/on/off as booleans"),
     ("- a list\n", "a scenario must be a mapping of top-level keys"),
     ("description: x\npopulation:\n  citizens: 10\n   degree: 4\n", "line 4, column 10: invalid YAML"),
     ("description: x\nseed: 1\nseed: 2\n", "line 3, column 1: invalid YAML: duplicate key 'seed'"),
     ("description: x\npopulation: {share_conditional: 0.9}\n",
-     "population.share_conditional + population.share_free_rider"),
+     "population.share_conditional: share_conditional + share_free_rider + share_hump = 1.340 is over 1"),
+    ("description: x\nseed: 1e308\n", "seed: value 1e+308 is not valid; allowed: an integer"),
 ])
 def test_bad_files_raise_clear_errors(tmp_path, text, expected):
     assert expected in error_of(load_scenario, write(tmp_path, text))
@@ -182,43 +186,55 @@ def test_unknown_scenario_name_lists_available():
 
 def test_model_level_cross_field_error_is_a_scenario_error(tmp_path):
     msg = error_of(load_scenario, write(tmp_path, "description: x\npopulation: {citizens: 5}\n"))
-    assert msg.startswith("s.yaml: ") or "s.yaml: " in msg
-    assert "population.degree=6 is not valid" in msg
+    assert "s.yaml, line 2, column 1: " in msg  # where the population section is
+    assert "population.degree: value 6 is not valid" in msg and "(citizens = 5)" in msg
 
 
 # --- overrides -------------------------------------------------------------------------------
 
-def test_overrides_parse_and_validate_like_file_values():
+def test_overrides_validate_like_file_values():
     base = load_scenario("consultative")
-    sc = apply_overrides(base, ["service.channel=online", "population.citizens=200", "seed=7",
-                                "governance.monitoring=0.25"])
+    values = {"service.channel": "online", "population.citizens": 200, "seed": 7,
+              "governance.monitoring": 0.25}
+    sc = apply_overrides(base, values, SET)
     kw = sc.model_kwargs()
     assert (kw["channel"], kw["citizens"], sc.seed, kw["monitoring"]) == ("online", 200, 7, 0.25)
     assert kw["responsiveness"] == base.model_kwargs()["responsiveness"]  # file values kept
-    assert apply_overrides(base, []) is base
+    assert apply_overrides(base, {}, SET) is base
 
 
-@pytest.mark.parametrize(("override", "expected"), [
-    ("service.channel=web", "--set service.channel: value 'web' is not valid; allowed: one of: online"),
-    ("service.chanel=online", "--set service.chanel: unknown key; valid keys in service: channel"),
-    ("popluation.citizens=3", "--set popluation: unknown key; valid top-level keys"),
-    ("population.citizens=0", "--set population.citizens: value 0 is not valid; allowed: an integer"),
-    ("population.citizens", "expected KEY=VALUE"),
-    ("a.b.c=1", "expected KEY=VALUE"),
-    ("steps.x=1", "--set steps.x: steps has no keys"),
+def test_set_options_are_parsed_into_values_by_the_cli_only():
+    assert overrides(["service.channel=online", "governance.fine=1e-05", "steps=3"]) == {
+        "service.channel": "online", "governance.fine": 1e-05, "steps": 3}
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("service.channel", "web", "--set service.channel: value 'web' is not valid; allowed: one of: online"),
+    ("service.chanel", "online", "--set service.chanel: unknown key; allowed: a key of service: channel"),
+    ("popluation.citizens", 3, "--set popluation.citizens: not a scenario key"),
+    ("population.citizens", 0, "--set population.citizens: value 0 is not valid; allowed: an integer"),
+    ("a.b.c", 1, "not a scenario key"),
+    ("steps.x", 1, "--set steps.x: not a scenario key"),
+])
+def test_bad_overrides(key, value, expected):
+    assert expected in error_of(apply_overrides, load_scenario("consultative"), {key: value}, SET)
+
+
+@pytest.mark.parametrize(("option", "expected"), [
+    ("population.citizens", "--set: 'population.citizens' is not KEY=VALUE"),
     ("population.citizens=[1", "--set population.citizens: value '[1' is not valid YAML"),
 ])
-def test_bad_overrides(override, expected):
-    assert expected in error_of(apply_overrides, load_scenario("consultative"), [override])
+def test_bad_set_options(option, expected):
+    assert expected in error_of(overrides, [option])
 
 
 def test_override_conflicting_with_game_names_both_fields():
-    msg = error_of(apply_overrides, load_scenario("lab_public_goods"), ["governance.sanctions=admin"])
-    assert "with --set" in msg and "governance.sanctions" in msg and "game.punishment" in msg
+    msg = error_of(apply_overrides, load_scenario("lab_public_goods"), {"governance.sanctions": "admin"}, SET)
+    assert "--set governance.sanctions" in msg and "game.punishment" in msg
 
 
 def test_run_arguments_are_validated():
     sc = load_scenario("consultative")
-    assert "--steps: value 0 is not valid; allowed: an integer in [1, inf]" in error_of(
+    assert "--steps: value 0 is not valid; allowed: an integer in [1, 100000]" in error_of(
         run_scenario, sc, 0)
     assert "--seed: value -1 is not valid" in error_of(run_scenario, sc, 1, -1)

@@ -1,0 +1,114 @@
+"""The files of one run: ``timeseries.csv``, ``summary.json`` and two plots, written atomically.
+
+`write_outputs` writes every file into a temporary folder and renames it into place, so a
+failed or interrupted run never leaves partial files beside an older run's. Same scenario
+and seed give byte-identical CSVs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import sim
+from sim.model.reporters import REPORTERS
+from sim.primitives.errors import SetupError
+from sim.primitives.files import atomic_folder
+from sim.run.single import RunResult
+
+OUTCOME_PLOT = ("participation", "mean_contribution", "free_rider_share", "trust")
+QUALITY_PLOT = ("quality", "quality_growth")
+FILES = ("timeseries.csv", "summary.json", "outcomes.png", "quality.png")
+
+def _number(value: Any) -> float | int | None:
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def game_tokens(result: RunResult) -> dict[str, Any] | None:
+    """Mean contribution in tokens per player and round for a lab design (else ``None``)."""
+    game = result.scenario.game
+    if game is None:
+        return None
+    tokens = result.frame["mean_contribution"] * game.endowment
+    return {
+        "endowment": game.endowment, "rounds": result.steps, "punishment": game.punishment,
+        "mean_contribution_tokens": {
+            "first": _number(tokens.iloc[0]), "final": _number(tokens.iloc[-1]),
+            "mean": _number(tokens.mean()),
+        },
+    }
+
+
+def summary(result: RunResult) -> dict[str, Any]:
+    """The content of ``summary.json``: scenario, seed, parameters, version, outcomes."""
+    sc, frame = result.scenario, result.frame
+    out = {
+        "scenario": {"name": sc.name, "description": sc.description.strip(), "source": sc.source},
+        "seed": result.seed,
+        "steps": result.steps,
+        "parameters": {k: _number(v) for k, v in result.params.items()},
+        "package_version": sim.__version__,
+        "final": {r: _number(frame[r].iloc[-1]) for r in REPORTERS},
+        "mean": {r: _number(frame[r].mean()) for r in REPORTERS},
+    }
+    if (tokens := game_tokens(result)) is not None:
+        out["game"] = tokens
+    return out
+
+
+def outcome_table(result: RunResult) -> str:
+    """A short table: each reporter at the first and last step and its mean over the run."""
+    frame = result.frame[list(REPORTERS)]
+    table = pd.DataFrame({"step 1": frame.iloc[0], f"step {result.steps}": frame.iloc[-1],
+                          "mean": frame.mean()})
+    return table.to_string(float_format=lambda v: f"{v:.3f}")
+
+
+def _plot(frame: pd.DataFrame, columns: tuple[str, ...], title: str, path: Path, panels: bool) -> None:
+    """Line plot of `columns` against step, one panel each when `panels` (Agg, no pyplot)."""
+    from matplotlib.figure import Figure  # noqa: PLC0415 (matplotlib is slow to import)
+
+    fig = Figure(figsize=(8, 3 * len(columns) if panels else 4.5), layout="constrained")
+    axes = fig.subplots(len(columns) if panels else 1, 1, sharex=True, squeeze=False)[:, 0]
+    for i, column in enumerate(columns):
+        ax = axes[i if panels else 0]
+        ax.plot(frame["step"], frame[column], label=column.replace("_", " "))
+        ax.set_ylabel(column.replace("_", " ") if panels else "share")
+        ax.grid(alpha=0.3)
+    if not panels:
+        axes[0].set_ylim(-0.02, 1.02)
+        axes[0].legend(loc="best")
+    axes[-1].set_xlabel("step")
+    fig.suptitle(title)
+    fig.savefig(path, dpi=100)
+
+
+def write_outputs(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write `FILES` into `out_dir` as a whole (replacing an earlier run's folder).
+
+    Returns:
+        The written files by short name.
+
+    Raises:
+        SetupError: `out_dir` holds other files than an earlier run's (it is never replaced).
+        OSError: The folder cannot be written (nothing is left half-written).
+    """
+    out = Path(out_dir)
+    if out.exists() and (not out.is_dir() or {p.name for p in out.iterdir()} - set(FILES)):
+        raise SetupError(f"--out {out}: {'is not a folder' if not out.is_dir() else 'holds other files than a run'}"
+                         "; choose a new folder, or one an earlier `coprod run` wrote")
+    title = f"{result.scenario.name} (seed {result.seed})"
+    text = json.dumps(summary(result), indent=2, ensure_ascii=False, allow_nan=False)
+    with atomic_folder(out) as tmp:
+        result.frame.to_csv(tmp / "timeseries.csv", index=False)
+        (tmp / "summary.json").write_text(text + "\n", encoding="utf-8")
+        _plot(result.frame, OUTCOME_PLOT, title, tmp / "outcomes.png", panels=False)
+        _plot(result.frame, QUALITY_PLOT, title, tmp / "quality.png", panels=True)
+    return {name: out / name for name in FILES}

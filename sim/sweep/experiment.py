@@ -1,0 +1,161 @@
+"""An experiment resolved for running: design points, their scenarios, run seeds and a hash.
+
+`load_experiment` validates an experiment file (`sim.inputs.experiment`), generates its
+design points (`sim.sweep.design`), builds each point's scenario once by applying the
+fixed and varied values to its base scenario (values, not text), and derives the run
+seeds. `Experiment.canonical` is everything that determines the results; its SHA-256 is
+the experiment hash ``--resume`` compares and every part file carries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import sim
+from sim.inputs.experiment import load_experiment_file
+from sim.inputs.experiment_fields import ExperimentFile
+from sim.inputs.scenario import ScenarioBase, apply_overrides
+from sim.primitives.errors import InputError, Origin
+from sim.sweep import design as dz
+
+#: The packages whose code decides a run's results (the model and what it is built from).
+MODEL_PACKAGES: tuple[str, ...] = ("primitives", "governance", "model")
+
+
+def code_fingerprint() -> str:
+    """SHA-256 (16 hex digits) of the model's source: every ``.py`` file of `MODEL_PACKAGES`.
+
+    Part of the experiment hash, so a sweep is never resumed (or run on Dask workers) with
+    different model code, even at the same package version.
+    """
+    root = Path(sim.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for package in MODEL_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Experiment(ExperimentFile):
+    """A resolved experiment: the file's values, design points, seeds and steps per point.
+
+    Run ``r`` is replicate ``r % replications`` of design point ``r // replications``.
+    """
+
+    points: list[dict[str, Any]] = field(default_factory=list)
+    sample: list[list[float]] | None = None
+    seeds: list[int] = field(default_factory=list)
+    steps_of_points: list[int] = field(default_factory=list)
+    _cache: dict[int, ScenarioBase] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def n_points(self) -> int:
+        """Number of design points."""
+        return len(self.points)
+
+    @property
+    def n_runs(self) -> int:
+        """Number of runs: points x replications."""
+        return len(self.points) * self.replications
+
+    @property
+    def varied(self) -> list[str]:
+        """Column names of the varied parameters other than ``scenario``."""
+        return [f.name for f in self.factors if f.name != "scenario"]
+
+    def run(self, run_id: int) -> tuple[int, int, int]:
+        """(point_id, replicate, seed) of run `run_id`."""
+        point, rep = divmod(run_id, self.replications)
+        return point, rep, dz.seed_of(self.seeds, run_id, self.replications, self.common_random_numbers)
+
+    def scenario_of(self, point_id: int) -> str:
+        """Name of the scenario design point `point_id` starts from."""
+        return self.points[point_id].get("scenario", self.base)
+
+    def point_scenario(self, point_id: int) -> ScenarioBase:
+        """The scenario of design point `point_id`: fixed and varied values applied.
+
+        Built on demand (a few are cached): a large design need not hold every scenario.
+        """
+        if point_id not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[point_id] = point_scenario(self, self.points[point_id], point_id)
+        return self._cache[point_id]
+
+    def point_steps(self, point_id: int) -> int:
+        """Steps of each run of design point `point_id`."""
+        return self.steps_of_points[point_id]
+
+    def record_steps(self, point_id: int) -> list[int]:
+        """Steps recorded for design point `point_id`: every k-th and the last."""
+        steps = self.point_steps(point_id)
+        return [*range(self.every, steps + 1, self.every)] + ([steps] if steps % self.every else [])
+
+    def canonical(self) -> dict[str, Any]:
+        """Everything that determines the results, as plain JSON data (hashed for --resume)."""
+        vary = {f.name: list(f.values) if f.values is not None else [f.low, f.high] for f in self.factors}
+        return {
+            "design": self.design, "vary": vary, "fixed": self.fixed, "samples": self.samples,
+            "levels": self.levels, "second_order": self.second_order,
+            "replications": self.replications, "steps": self.steps, "seed": self.seed,
+            "common_random_numbers": self.common_random_numbers,
+            "record": {"outcomes": list(self.outcomes), "every": self.every},
+            "scenarios": {n: {"steps": s.run_steps, "parameters": s.model_kwargs()}
+                          for n, s in self.scenarios.items()},
+            "package_version": sim.__version__, "model_code": code_fingerprint(),
+            "points": self.points, "seeds": self.seeds,
+        }
+
+    @cached_property
+    def hash(self) -> str:
+        """SHA-256 of the canonical JSON of `canonical`."""
+        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def point_scenario(spec: ExperimentFile, point: dict[str, Any], point_id: int) -> ScenarioBase:
+    """The scenario of one design point: its base scenario with the fixed and varied values."""
+    values = {**spec.fixed, **{k: v for k, v in point.items() if k != "scenario"}}
+    what = ", ".join(f"{k}={v}" for k, v in point.items()) or "base scenario"
+    origin = Origin("file", spec.label, detail=f"point {point_id} ({what})")
+    return apply_overrides(spec.scenarios[point.get("scenario", spec.base)], values, origin)
+
+
+def _point_steps(spec: ExperimentFile, points: list[dict[str, Any]]) -> list[int]:
+    """Validate every design point's scenario once; the steps of each (problems: at most five)."""
+    out, problems = [], []
+    for i, point in enumerate(points):
+        try:
+            out.append(spec.steps or point_scenario(spec, point, i).run_steps)
+        except InputError as err:
+            problems += err.problems
+            if len(problems) >= 5:
+                break
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def load_experiment(path_or_name: str | Path) -> Experiment:
+    """Load, validate and resolve an experiment file (or a name from ``experiments/``).
+
+    Raises:
+        InputError: Bad YAML, unknown key, bad value, bad range, unknown scenario, or a
+            design point the model rejects; each problem names the file and the field.
+    """
+    spec = load_experiment_file(path_or_name)
+    design = dz.generate(spec.design, spec.factors, samples=spec.samples, levels=spec.levels or 4,
+                         second_order=bool(spec.second_order), seed=spec.seed)
+    steps = _point_steps(spec, design.points)
+    n_points = len(design.points)
+    seeds = dz.run_seeds(spec.seed, n_points, spec.replications, spec.common_random_numbers)
+    fields = {k: getattr(spec, k) for k in ExperimentFile.__dataclass_fields__}
+    return Experiment(**fields, points=design.points, sample=design.sample, seeds=seeds,
+                      steps_of_points=steps)
