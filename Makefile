@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup test lint demo bench clean dashboard chromium
 
-setup: $(STAMP) chromium
+setup: $(STAMP)
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.12+ (pyenv install 3.12)"; exit 1; }
@@ -33,10 +33,13 @@ PORT ?= 8765
 dashboard: setup
 	$(BIN)/coprod dashboard --host $(HOST) --port $(PORT)
 
+# Style, types and the layer contract (pyproject.toml: [tool.importlinter]).
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
-test: setup lint
+test: setup chromium lint
 	$(BIN)/python -m pytest -q
 
 # The main job: every governance scenario compared over replications, with a report.

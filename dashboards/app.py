@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
 import solara
 import solara.lab
@@ -197,7 +197,7 @@ def RunControls():
 @solara.component
 def SeedField():
     """The seed (same seed and settings give the same run)."""
-    error, set_error = solara.use_state(None)
+    error, set_error = solara.use_state(cast(tuple[str, str] | None, None))
     current = settings.value
 
     def on_seed(text: str) -> None:
@@ -243,7 +243,7 @@ def OutcomesTable():
     """Every reporter's value at the current step."""
     update_counter.get()
     run = current_run.value
-    latest = run.latest() if run else {}
+    latest: dict[str, float] = run.latest() if run else {}
     step = run.steps if run else 0
     rows = f'<tr><th>step</th><td data-reporter="step">{step}</td></tr>' + "".join(
         f'<tr><th>{r.replace("_", " ")}</th><td data-reporter="{r}">'

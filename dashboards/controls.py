@@ -24,7 +24,7 @@ def ParamField(
                              message=locked)
         elif control.widget == "select":
             solara.Select(
-                control.label, values=list(control.param.choices), value=value,
+                control.label, values=list(control.param.choices or ()), value=value,
                 on_value=lambda v: on_text(name, v),
             )
             if message:

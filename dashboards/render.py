@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,7 +133,7 @@ class NetworkFigure(_BlittedFigure):
         ax.set_ylim(-0.02, 1.02)
         width_px = 0.35 if len(layout.segments) < 20000 else 0.2
         ax.add_collection(LineCollection(
-            layout.segments, linewidths=width_px, colors="#7f7f7f", alpha=0.35, zorder=1,
+            list(layout.segments), linewidths=width_px, colors="#7f7f7f", alpha=0.35, zorder=1,
         ))
         self.palette = to_rgba_array(BEHAVIOUR_COLOURS)
         self.nodes = ax.scatter(
@@ -218,7 +218,7 @@ class NetworkFigure(_BlittedFigure):
             self.firm_text.set_text("none in this scenario")
         colours = np.where(state.firms_shown[:, None], to_rgba_array(["#e9c46a"]),
                            to_rgba_array(["#ffffff"]))
-        self.firms.set_facecolor(colours)
+        self.firms.set_facecolor(colours)  # type: ignore[arg-type]  # an RGBA array per firm
         self.firms.set_edgecolor("#8d6e00")
         return self._blit([self.nodes, self.title, self.admin_text, self.firm_text, self.firms])
 
@@ -279,7 +279,7 @@ class SeriesFigure(_BlittedFigure):
         if changed:
             self._background = None
 
-    def frame(self, series: dict[str, Sequence[float]]) -> bytes:
+    def frame(self, series: Mapping[str, Sequence[float]]) -> bytes:
         """A PNG of the charts; `series` maps reporter name to its values, one per step."""
         n = len(series[CHARTS[0][0]])
         steps = np.arange(1, n + 1)

@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dashboards.render import CHARTS, NetworkFigure, SeriesFigure
@@ -77,7 +76,7 @@ class Run:
         """The outcome charts now (drawn outside the model lock, so stepping never waits)."""
         with self.lock:
             mv = self.model.datacollector.model_vars
-            series = {name: np.array(mv[name], dtype=float) for name, _, _ in CHARTS}
+            series = {name: list(mv[name]) for name, _, _ in CHARTS}
         with self.draw_lock:
             return self.charts.frame(series)
 

@@ -71,7 +71,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, log_level: str = "
 
     settings.main.mode = "production"
     settings.telemetry.mixpanel_enable = False
-    settings.assets.proxy = True  # serve assets from the local cache, never redirect to a CDN
+    settings.assets.proxy = True  # type: ignore[attr-defined]  # serve assets from the local cache, never redirect to a CDN
     from solara.server.starlette import app  # noqa: PLC0415
 
     print(f"coprod dashboard: http://{host}:{port}/ (Ctrl-C to stop)", flush=True)

@@ -7,11 +7,12 @@ reads and sets them here, so the views stay free of each other.
 from __future__ import annotations
 
 import traceback
+from typing import Any, cast
 
 import solara
 from mesa.visualization.utils import force_update
 
-from dashboards.runs import Run
+from dashboards.runs import Comparison, Run
 from dashboards.settings import Settings, scenarios
 from sim.primitives.errors import InputError
 
@@ -24,16 +25,16 @@ def _default_settings() -> Settings:
 
 
 settings = solara.reactive(_default_settings())  # Settings being edited in the sidebar
-field_errors = solara.reactive({})  # parameter name -> (text typed, message)
-current_run = solara.reactive(None)  # Run
-run_error = solara.reactive(None)  # message of the last failed Reset / step
+field_errors = solara.reactive(cast(dict[str, tuple[str, str]], {}))  # parameter name -> (text typed, message)
+current_run = solara.reactive(cast("Run | None", None))  # Run
+run_error = solara.reactive(cast("str | None", None))  # message of the last failed Reset / step
 playing = solara.reactive(False)
 speed = solara.reactive(10)  # steps per second while playing
-ab_overrides = solara.reactive({"A": {}, "B": {}})  # governance overrides per side
-ab_errors = solara.reactive({"A": {}, "B": {}})
-ab_result = solara.reactive(None)  # Comparison
+ab_overrides = solara.reactive(cast(dict[str, dict[str, Any]], {"A": {}, "B": {}}))  # governance overrides per side
+ab_errors = solara.reactive(cast(dict[str, dict[str, tuple[str, str]]], {"A": {}, "B": {}}))
+ab_result = solara.reactive(cast("Comparison | None", None))  # Comparison
 ab_svg_text = solara.reactive("")  # its chart, inline SVG
-ab_message = solara.reactive(None)
+ab_message = solara.reactive(cast("str | None", None))
 ab_steps = solara.reactive("")
 lesson_index = solara.reactive(0)
 tab_index = solara.reactive(0)

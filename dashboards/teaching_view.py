@@ -34,6 +34,13 @@ def apply_lesson(index: int) -> None:
     start_run(new)
 
 
+def play_lesson(index: int) -> None:
+    """Load lesson `index` and start playing it."""
+    apply_lesson(index)
+    tab_index.set(0)
+    playing.set(True)
+
+
 @solara.component
 def TeachingView():
     """A short guided sequence of presets, one paragraph each."""
@@ -52,7 +59,7 @@ def TeachingView():
             solara.Button("Load this preset", color="primary", icon_name="mdi-school",
                           on_click=lambda: apply_lesson(index), classes=["coprod-lesson-apply"])
             solara.Button("Load and play", color="primary", outlined=True, icon_name="mdi-play",
-                          on_click=lambda: (apply_lesson(index), tab_index.set(0), playing.set(True)))
+                          on_click=lambda: play_lesson(index))
     with solara.Row(gap="8px"):
         solara.Button("Previous", disabled=index == 0, on_click=lambda: lesson_index.set(index - 1),
                       icon_name="mdi-chevron-left")

@@ -20,7 +20,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import sim
 from sim.primitives.errors import InputError, Origin, Problem, SetupError, did_you_mean
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.run.single import run_scenario  # noqa: PLC0415
 
     scenario = apply_overrides(load_scenario(args.scenario), overrides(args.overrides), Origin("set"))
-    progress = {"auto": True, "always": "always", "never": False}[args.progress]
+    progress: bool | Literal["always"] = {"auto": True, "never": False}.get(args.progress, "always")
     result = run_scenario(scenario, steps=args.steps, seed=args.seed, progress=progress)
     out = out_folder(args.out, f"runs/{scenario.name}-seed{result.seed}")
     try:

@@ -11,10 +11,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sim.analysis.report import Results
+from sim.analysis.headline import HEADLINE
+from sim.analysis.results import Results
 
 MAX_POINTS_PLOT = 40
 MAX_SCATTER_PARAMS = 8
@@ -74,8 +73,6 @@ def _tab20(j: int):
 
 def final_outcomes(results: Results, path: Path) -> bool:
     """Headline outcomes per design point with 95 % intervals; False if too many points."""
-    from sim.analysis.report import HEADLINE  # noqa: PLC0415
-
     s = results.summary
     panels = [(o, m) for o, m, _ in HEADLINE if ((s.outcome == o) & (s.measure == m)).any()]
     if not panels or results.manifest["n_points"] > MAX_POINTS_PLOT:
@@ -99,8 +96,6 @@ def final_outcomes(results: Results, path: Path) -> bool:
 
 def scatter(results: Results, path: Path) -> bool:
     """Point means of the headline outcomes against each numeric varied parameter."""
-    from sim.analysis.report import HEADLINE  # noqa: PLC0415
-
     runs = results.runs
     params = [p for p in results.manifest["varied"] if runs[p].dtype.kind in "if"][:MAX_SCATTER_PARAMS]
     panels = [(o, m) for o, m, _ in HEADLINE if f"{o}/{m}" in runs]

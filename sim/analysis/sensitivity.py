@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.analysis.headline import HEADLINE
 from sim.sweep.design import Factor, salib_problem
 
 COLUMNS = {"morris": ("mu", "mu_star", "sigma", "mu_star_conf"), "sobol": ("S1", "S1_conf", "ST", "ST_conf")}
@@ -35,8 +36,6 @@ def indices(manifest: dict[str, Any], runs: pd.DataFrame) -> tuple[pd.DataFrame 
         manifest: The content of ``experiment.json`` (a morris or sobol design).
         runs: Per-run scalars (`sim.analysis.report.Results.runs`).
     """
-    from sim.analysis.report import HEADLINE  # noqa: PLC0415 (report imports this module lazily)
-
     design, n_points = manifest["design"], manifest["n_points"]
     problem = salib_problem(_factors(manifest))
     present = runs.groupby("point_id").size()

@@ -8,7 +8,8 @@ with the list of valid ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sim.governance.access import AccessRule, InvitedAccess, OpenAccess, RegisteredAccess
@@ -81,6 +82,30 @@ def make_rule(family: str, name: str, values: Mapping[str, Any]) -> GovernanceRu
     return cls(**{p.name: values[p.name] for p in cls.params if p.name in values})
 
 
+@dataclass
+class Rules:
+    """The rule of every family a model runs with (typed, one attribute per family)."""
+
+    access: AccessRule
+    sanctions: SanctionRule
+    rewards: RewardRule
+    response: ResponseRule
+    interaction: InteractionRule
+    voting: VotingRule
+
+    @classmethod
+    def build(cls, values: Mapping[str, Any]) -> Rules:
+        """Every family's rule named in `values` (resolved model parameters)."""
+        rules: dict[str, Any] = {f: make_rule(f, values[f], values) for f in REGISTRY}
+        return cls(**rules)
+
+    def __getitem__(self, family: str) -> GovernanceRule:
+        return getattr(self, family)
+
+    def __iter__(self) -> Iterator[GovernanceRule]:
+        return (getattr(self, family) for family in REGISTRY)
+
+
 __all__ = [
     "REGISTRY",
     "AccessRule",
@@ -88,6 +113,7 @@ __all__ = [
     "InteractionRule",
     "ResponseRule",
     "RewardRule",
+    "Rules",
     "SanctionOutcome",
     "SanctionRule",
     "StepContext",

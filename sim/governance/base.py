@@ -15,7 +15,7 @@ no model module.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -77,6 +77,10 @@ class GovernanceRule:
     def exercise(self, ctx: StepContext, rng: np.random.Generator) -> list[Any]:
         """One typical call of this rule's job on `ctx`; returns its outputs (for contracts)."""
         raise NotImplementedError
+
+    if TYPE_CHECKING:  # declared parameters become attributes (see __init__)
+
+        def __getattr__(self, name: str) -> Any: ...
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.values.items())

@@ -131,7 +131,7 @@ def equal_shares(
             if rho < best_rho - 1e-15 or (
                 rho <= best_rho + 1e-15 and best >= 0 and scores[j] > scores[best]
             ):
-                best, best_rho = j, rho
+                best, best_rho = int(j), rho
         if best < 0 or not np.isfinite(best_rho):
             return funded
         funded[best] = True

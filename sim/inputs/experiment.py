@@ -52,10 +52,11 @@ def _number(name: str, default: Any = ...) -> tuple[Any, Any]:
     return FIELDS[name].annotation, Field(default, description=FIELDS[name].doc)
 
 
+Outcomes = Literal["all"] | list[StrictStr]
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
 Record = create_model(
     "Record", __config__=_CONFIG, __doc__="The record section: which outcomes, every how many steps.",
-    outcomes=(Literal["all"] | list[StrictStr], "all"), every=_number("every", 1))
+    outcomes=(Outcomes, "all"), every=_number("every", 1))
 _COMMON: dict[str, Any] = {
     "name": (StrictStr | None, None),
     "description": (StrictStr, Field(description="What the experiment is (first line: one line).")),
@@ -87,7 +88,7 @@ TOP_KEYS: tuple[str, ...] = ("name", "description", "base", "design", "vary", "f
                              "second_order", "record")
 
 
-def _problem(e: dict[str, Any], design: str, doc: Document) -> Problem:
+def _problem(e: Any, design: str, doc: Document) -> Problem:
     loc = tuple(e["loc"][1:] if e["loc"] and e["loc"][0] == design else e["loc"])
     path = ".".join(str(x) for x in loc)
     origin = doc.origin(loc)

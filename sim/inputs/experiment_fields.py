@@ -90,7 +90,8 @@ class _Checker:
     """Collects the problems of one file, each with its line."""
 
     def __init__(self, doc: Document):
-        self.doc, self.problems = doc, []
+        self.doc = doc
+        self.problems: list[Problem] = []
 
     def bad(self, loc: tuple, issue: str = "invalid", value: Any = None, allowed: str = "", hint: str = "") -> None:
         field = ".".join(str(x) for x in loc[:1]) + "".join(
@@ -185,7 +186,7 @@ def check_fields(model: Any, doc: Document, path: Path) -> ExperimentFile:
         r.bad(("base",), "missing", allowed="a scenario name or file, unless vary.scenario is given")
     where = [("vary", "scenario", i) for i in range(len(refs))] if refs else [("base",)]
     loaded = [r.scenario(ref, w, path.parent) for ref, w in zip(refs or [model.base], where, strict=True)]
-    scenarios = {s.name: s for s in loaded if s is not None}
+    scenarios = {str(s.name): s for s in loaded if s is not None}
     if len(scenarios) < len([s for s in loaded if s is not None]):
         r.bad(("vary", "scenario"), "two of the scenarios have the same name")
     outcomes = REPORTERS if model.record.outcomes == "all" else tuple(dict.fromkeys(model.record.outcomes))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import (
     BaseModel,
@@ -64,6 +64,10 @@ class ScenarioBase(BaseModel):
     description: StrictStr = Field(description=TEXT_FIELDS["description"])
     source: StrictStr | None = Field(None, description=TEXT_FIELDS["source"])
     _origin: str = PrivateAttr("scenario")
+    if TYPE_CHECKING:  # fields `Scenario` generates from the declarations
+        steps: int
+        seed: int
+        game: Any
     _kwargs: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
@@ -130,12 +134,12 @@ class ScenarioBase(BaseModel):
                     f"{section}.{name}", f"value {flat[name]!r} conflicts with the game section ({why})",
                     allowed=f"{value!r}, or leave {section}.{name} out", origin=origin_of((section, name))))
             flat[name] = value
-        lab = dict(LAB_DEFAULTS)
+        lab: dict[str, Any] = dict(LAB_DEFAULTS)
         if game.punishment == "peer":
             lab["punishment_ratio"] = LAB_PUNISHMENT_RATIO
-        for name, value in lab.items():
-            if name not in getattr(self, MODEL_PARAMS[name].section).model_fields_set:
-                flat[name] = value
+        for key, setting in lab.items():
+            if key not in getattr(self, MODEL_PARAMS[key].section).model_fields_set:
+                flat[key] = setting
 
 
 def _at(problem: Problem, origin: Origin | None) -> Problem:
@@ -144,7 +148,7 @@ def _at(problem: Problem, origin: Origin | None) -> Problem:
     return Problem(problem.field, problem.issue, problem.value, problem.allowed, problem.hint, origin)
 
 
-Scenario: type[ScenarioBase] = create_model(
+Scenario: type[ScenarioBase] = create_model(  # type: ignore[call-overload]
     "Scenario",
     __base__=ScenarioBase,
     __doc__="A validated scenario: run settings plus one section per parameter group.",
@@ -164,7 +168,7 @@ def validate_scenario(data: Any, label: str, origin_of: OriginOf) -> ScenarioBas
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise InputError(problems_of(err, origin_of)) from None
-    scenario._origin = label
+    scenario._origin = str(label)
     scenario._resolve(origin_of)
     return scenario
 

@@ -106,7 +106,8 @@ def _syntax_error(label: str, err: yaml.YAMLError) -> InputError:
     mark = getattr(err, "problem_mark", None)
     origin = Origin("file", label, mark.line + 1, mark.column + 1) if mark else Origin("file", label)
     problem = getattr(err, "problem", None) or str(err)
-    context = f" ({err.context})" if getattr(err, "context", None) else ""
+    note = getattr(err, "context", None)
+    context = f" ({note})" if note else ""
     return InputError(Problem("", f"invalid YAML: {problem}{context}", origin=origin))
 
 

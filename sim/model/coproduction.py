@@ -19,7 +19,7 @@ import inspect
 import mesa
 import numpy as np
 
-from sim.governance import REGISTRY, StepContext, make_rule
+from sim.governance import Rules, StepContext
 from sim.model import behaviour
 from sim.model.administration import austerity_production, integration_efficiency
 from sim.model.agents import Administration, Citizen, Firm
@@ -30,7 +30,7 @@ from sim.model.network import build_network, neighbour_mean
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.population import HUMP, draw_citizens
 from sim.model.record import PARTICIPATION_EPS as EPS
-from sim.model.record import StepRecord
+from sim.model.record import StepRecord, took_part
 from sim.model.reporters import REPORTERS, Aggregates, collector_reporters, empty_record, measure
 from sim.model.service import next_quality, online_share_of, quality_per_user
 from sim.primitives.errors import InputError, Origin
@@ -60,7 +60,7 @@ class CoProductionModel(mesa.Model):
             self.p = p = resolve_model_params(params)
         except InputError as err:
             raise err.at(Origin("constructor", type(self).__name__)) from None
-        self.rules = {family: make_rule(family, p[family], p) for family in REGISTRY}
+        self.rules = Rules.build(p)
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
         self.adjacency = build_network(
@@ -71,13 +71,13 @@ class CoProductionModel(mesa.Model):
         self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
         # Incentives are fixed for a run (costs, return, reward), so their per-citizen
         # factors are computed once; the decision rule reuses them every step.
-        reward = self.rules["rewards"].rate()
+        reward = self.rules.rewards.rate()
         self.cost_factor, self.private_gain = behaviour.incentive_factors(
             self.citizens.cost, p["mpcr"], reward, p["incentive_sensitivity"]
         )
         self.compliance_cost = np.maximum(self.citizens.cost - p["mpcr"] - reward, 0.0)
         self.data_base = 1.0 - self.citizens.privacy * (1.0 - p["data_control"])
-        for rule in self.rules.values():
+        for rule in self.rules:
             rule.setup(self.citizens, self.rng)
         self.firms = FirmSector(p, self.rng)
         self.substitute_value = 0.0  # private alternative offered by substitutive firms
@@ -104,7 +104,7 @@ class CoProductionModel(mesa.Model):
         c, p, rules = self.citizens, self.p, self.rules
         prev = c.contribution
         visible = float(prev.mean())
-        needs_active = rules["sanctions"].needs_neighbour_active
+        needs_active = rules.sanctions.needs_neighbour_active
         if self.steps == 1:  # nothing observed yet: expect neighbours to do what one believes
             ctx = StepContext(c, c.belief.copy(), np.ones(c.n) if needs_active else None)
         else:
@@ -116,18 +116,18 @@ class CoProductionModel(mesa.Model):
             behaviour.update_beliefs(c.belief, ctx.neighbour_mean, visible, p)
         # Substitutive firms' private alternative adds to every citizen's outside option.
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
-        c.eligible = rules["access"].eligible(c)
+        c.eligible = rules.access.eligible(c)
 
         contribution, willing, norm = self._decide(ctx)
         offenders = c.uses & c.eligible & (contribution < norm)
-        sanction = rules["sanctions"].apply(ctx, offenders, self.rng)
+        sanction = rules.sanctions.apply(ctx, offenders, self.rng)
         production, effort_growth = self._produce()
         record = StepRecord(self.steps, contribution, contribution, willing, c.eligible, c.uses)
         coproduced, handled = self._respond(record)
-        reward_paid, reward_cost = rules["rewards"].apply(contribution)
-        firms = self._firms_step(np.count_nonzero(c.uses))
+        reward_paid, reward_cost = rules.rewards.apply(contribution)
+        firms = self._firms_step(int(np.count_nonzero(c.uses)))
         data_share, data_quality = self._sense()
-        pb = self.budgeting.step(self.steps, c, self.adjacency, rules["voting"], self.rng)
+        pb = self.budgeting.step(self.steps, c, self.adjacency, rules.voting, self.rng)
         if pb is not None:  # a cycle's winning projects were implemented this step
             pb.apply_trust(c.trust)
             production += pb.quality_added
@@ -141,12 +141,12 @@ class CoProductionModel(mesa.Model):
         growth = (new_quality - self.quality) / self.quality if self.quality > 0 else 0.0
         self.quality = new_quality
         self.quality_per_user = quality_per_user(
-            new_quality, np.count_nonzero(c.uses), self.share_online, p
+            new_quality, float(np.count_nonzero(c.uses)), self.share_online, p
         )
-        if rules["response"].administered:
+        if rules.response.administered:
             behaviour.update_trust_effort(c.trust, effort_growth, p["trust_effort_weight"])
 
-        active = record.inputs > EPS  # took part: gave effort (or, when reporting, filed a report)
+        active = took_part(record)
         payoff = c.payoff
         np.multiply(c.uses, self.quality_per_user, out=payoff)
         payoff -= c.cost * contribution
@@ -171,7 +171,7 @@ class CoProductionModel(mesa.Model):
         tau = behaviour.schedule(c.slope, c.level, self.hump, c.belief)
         want = behaviour.willingness(tau, c.trust, self.cost_factor, self.private_gain, p)
         behaviour.add_noise(want, p["decision_noise"], self.rng)
-        sanctions = rules["sanctions"]
+        sanctions = rules.sanctions
         norm = sanctions.norm(ctx)
         if sanctions.enforces:
             compliance_cost = self.compliance_cost
@@ -179,7 +179,7 @@ class CoProductionModel(mesa.Model):
             expected = sanctions.expected_fine(ctx) * liable
             behaviour.comply(want, norm, expected, compliance_cost)
         willing = want > EPS
-        admitted = rules["access"].admit(c, willing, self.rng)
+        admitted = rules.access.admit(c, willing, self.rng)
         want *= admitted
         return want, willing, norm
 
@@ -191,7 +191,7 @@ class CoProductionModel(mesa.Model):
         own = austerity_production(p["production"], self.coproduced_trend, p["austerity_response"])
         for admin in self.administrations:
             admin.production = own / len(self.administrations)
-        effort = own * self.rules["interaction"].production_multiplier()
+        effort = own * self.rules.interaction.production_multiplier()
         last = self.effort
         self.effort = effort
         return effort, (effort - last) / last if last > 0 else 0.0
@@ -202,16 +202,16 @@ class CoProductionModel(mesa.Model):
         Fills the record's ``inputs``, ``matured`` and ``acted``.
         """
         c, p = self.citizens, self.p
-        record.inputs = self.rules["interaction"].inputs(record.contribution, c, self.rng)
-        response = self.rules["response"].apply(record.inputs, self.rng)
+        record.inputs = self.rules.interaction.inputs(record.contribution, c, self.rng)
+        response = self.rules.response.apply(record.inputs, self.rng)
         acted_input = np.zeros(c.n)
         if response is not None:
             matured, acted = response
             record.matured, record.acted = matured > EPS, acted
-            if self.rules["response"].administered:
+            if self.rules.response.administered:
                 behaviour.update_trust_feedback(c.trust, record.matured, acted, p["trust_learning"])
             np.multiply(matured, acted, out=acted_input)
-        raw = self.rules["interaction"].coproduce(record.inputs, acted_input, c.skill)
+        raw = self.rules.interaction.coproduce(record.inputs, acted_input, c.skill)
         self.coproduced = p["coproduction_efficiency"] * raw
         return self.coproduced, float(acted_input.sum()) / max(c.n, 1)
 
@@ -256,4 +256,4 @@ def _signature() -> inspect.Signature:
     return inspect.Signature(params)
 
 
-CoProductionModel.__init__.__signature__ = _signature()
+CoProductionModel.__init__.__signature__ = _signature()  # type: ignore[attr-defined]

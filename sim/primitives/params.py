@@ -77,8 +77,8 @@ class Param:
 
     def field(self) -> tuple[Any, Any]:
         """``(annotation, FieldInfo)`` for `pydantic.create_model`, default and doc included."""
-        extra = {"json_schema_extra": {"source": self.source}, "description": self.doc}
-        return self.annotation, Field(self.default, **extra)
+        return self.annotation, Field(self.default, json_schema_extra={"source": self.source},
+                                      description=self.doc)
 
     def problem(self, value: Any, field_name: str | None = None) -> Problem:
         """The problem a bad `value` of this parameter is."""

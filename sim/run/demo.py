@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from sim.governance import REGISTRY
 from sim.model.coproduction import CoProductionModel
 from sim.model.reporters import REPORTERS
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"coprod: default co-production run, {args.citizens} citizens, {args.steps} steps, "
           f"seed {args.seed} ({time.perf_counter() - start:.2f} s)\n")
     print(summary_table(df, max(1, args.steps // 10)))
-    print("\nGovernance (defaults): " + ", ".join(f"{k}={model.p[k]}" for k in model.rules))
+    print("\nGovernance (defaults): " + ", ".join(f"{k}={model.p[k]}" for k in REGISTRY))
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ class Design:
     sample: list[list[float]] | None = None
 
 
-def design_size(kind: str, n_factors: int, samples: int | None, second_order: bool = False) -> int:
+def design_size(kind: str, n_factors: int, samples: int, second_order: bool = False) -> int:
     """Number of design points a sampled design of `kind` yields (grid: not used)."""
     if kind == "lhs":
         return samples
@@ -64,14 +64,14 @@ def salib_problem(factors: list[Factor]) -> dict[str, Any]:
     return {
         "num_vars": len(factors),
         "names": [f.name for f in factors],
-        "bounds": [[float(f.low), float(f.high)] for f in factors],
+        "bounds": [[float(f.low or 0.0), float(f.high or 0.0)] for f in factors],
     }
 
 
 def grid_points(factors: list[Factor]) -> list[dict[str, Any]]:
     """Every combination of the factors' values, the last factor varying fastest."""
     names = [f.name for f in factors]
-    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(f.values for f in factors))]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*(f.values or () for f in factors))]
 
 
 def _lhs(factors: list[Factor], samples: int, seed: int) -> np.ndarray:
@@ -114,7 +114,7 @@ def generate(kind: str, factors: list[Factor], *, samples: int | None = None, le
     """Generate the design points of `kind` over `factors` (see the module docstring)."""
     if kind == "grid":
         return Design(grid_points(factors))
-    matrix = sample_matrix(kind, factors, samples, levels=levels, second_order=second_order, seed=seed)
+    matrix = sample_matrix(kind, factors, samples or 0, levels=levels, second_order=second_order, seed=seed)
     points = [
         {f.name: (round(float(x)) if f.integer else float(x)) for f, x in zip(factors, row, strict=True)}
         for row in matrix

@@ -176,7 +176,9 @@ class LocalPool:
 
     def imap(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, pa.Table]]:
         """Yield (chunk, table) as chunks finish, keeping two chunks per worker in flight."""
-        chunks, pending, backlog, restarts = iter(chunks), {}, [], 0
+        chunks, restarts = iter(chunks), 0
+        pending: dict[Any, Chunk] = {}
+        backlog: list[Chunk] = []
 
         def refill() -> None:
             while len(pending) < 2 * self.workers:

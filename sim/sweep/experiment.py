@@ -20,7 +20,7 @@ import sim
 from sim.inputs.experiment import load_experiment_file
 from sim.inputs.experiment_fields import ExperimentFile
 from sim.inputs.scenario import ScenarioBase, apply_overrides
-from sim.primitives.errors import InputError, Origin
+from sim.primitives.errors import InputError, Origin, Problem
 from sim.sweep import design as dz
 
 #: The packages whose code decides a run's results (the model and what it is built from).
@@ -76,7 +76,7 @@ class Experiment(ExperimentFile):
 
     def scenario_of(self, point_id: int) -> str:
         """Name of the scenario design point `point_id` starts from."""
-        return self.points[point_id].get("scenario", self.base)
+        return str(self.points[point_id].get("scenario", self.base))
 
     def point_scenario(self, point_id: int) -> ScenarioBase:
         """The scenario of design point `point_id`: fixed and varied values applied.
@@ -125,12 +125,13 @@ def point_scenario(spec: ExperimentFile, point: dict[str, Any], point_id: int) -
     values = {**spec.fixed, **{k: v for k, v in point.items() if k != "scenario"}}
     what = ", ".join(f"{k}={v}" for k, v in point.items()) or "base scenario"
     origin = Origin("file", spec.label, detail=f"point {point_id} ({what})")
-    return apply_overrides(spec.scenarios[point.get("scenario", spec.base)], values, origin)
+    return apply_overrides(spec.scenarios[str(point.get("scenario", spec.base))], values, origin)
 
 
 def _point_steps(spec: ExperimentFile, points: list[dict[str, Any]]) -> list[int]:
     """Validate every design point's scenario once; the steps of each (problems: at most five)."""
-    out, problems = [], []
+    out: list[int] = []
+    problems: list[Problem] = []
     for i, point in enumerate(points):
         try:
             out.append(spec.steps or point_scenario(spec, point, i).run_steps)

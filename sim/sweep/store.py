@@ -152,7 +152,7 @@ class Store:
             The completed run ids, and one message per removed file.
         """
         done: set[int] = set()
-        notes = []
+        notes: list[str] = []
         if not self.dir.is_dir():
             return done, notes
         for tmp in sorted(self.dir.glob(f"{TEMP}*")):

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from sim.model.coproduction import CoProductionModel
+from sim.primitives.stats import mean_ci
 from sim.inputs.scenario import apply_overrides, load_scenario
 from sim.primitives.errors import Origin
 
@@ -49,16 +49,6 @@ class PatternResult:
     passed: bool
     checks: dict = field(default_factory=dict)
     curves: dict = field(default_factory=dict)
-
-
-def mean_ci(values) -> tuple[float, float, float]:
-    """Mean and 95 % t-interval over replications (a single value has a zero-width CI)."""
-    x = np.asarray(values, dtype=float)
-    m = float(x.mean())
-    if x.size < 2 or float(x.std()) == 0.0:
-        return m, m, m
-    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-    return m, m - half, m + half
 
 
 def check(value: float, ok: bool, target: str) -> dict:

@@ -28,7 +28,7 @@ def contributor_types(reps: int) -> PatternResult:
     devs = [max(abs(r[k] - v) for k, v in FGF_SHARES.items()) for r in rows]
     m, lo, hi = mean_ci(devs)
     checks = {
-        k: check(np.mean([r[k] for r in rows]), abs(np.mean([r[k] for r in rows]) - v) <= SHARE_TOLERANCE,
+        k: check(np.mean([r[k] for r in rows]), bool(abs(np.mean([r[k] for r in rows]) - v) <= SHARE_TOLERANCE),
                  f"{k} share {v:.2f} +/- {SHARE_TOLERANCE:.2f}")
         for k, v in FGF_SHARES.items()
     }
@@ -106,8 +106,9 @@ def participation_inequality(reps: int) -> PatternResult:
     for seed in range(reps):
         tally = _Tally()
         run(PLATFORM, seed, observe=tally)
-        never.append(float(np.mean(tally.counts == 0)))
-        top.append(top_share(tally.counts, 0.01))
+        counts = tally.counts if tally.counts is not None else np.zeros(0)
+        never.append(float(np.mean(counts == 0)))
+        top.append(top_share(counts, 0.01))
     m, lo, hi = mean_ci(top)
     n_mean = float(np.mean(never))
     checks = {

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.report import HEADLINE, write_report
+from sim.analysis.headline import HEADLINE
+from sim.analysis.report import write_report
 from sim.inputs.scenario import apply_overrides, load_scenario, scenario_names
 from sim.model.reporters import REPORTERS
 from sim.primitives.errors import InputError, Origin, SetupError
