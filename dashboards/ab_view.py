@@ -8,8 +8,8 @@ from typing import Any
 
 import solara
 
+from dashboards.charts import CHARTS, ab_svg
 from dashboards.controls import SettingsEditor
-from dashboards.render import CHARTS, ab_svg
 from dashboards.runs import Comparison, compare
 from dashboards.settings import Settings, format_value, try_value
 from dashboards.state import (

@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboards.render import CHARTS, NetworkFigure, SeriesFigure
+from dashboards.charts import CHARTS, SeriesFigure
+from dashboards.render import NetworkFigure
 from dashboards.settings import Settings
 from sim.model.coproduction import CoProductionModel
 from sim.model.reporters import REPORTERS

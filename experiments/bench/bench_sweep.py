@@ -7,8 +7,8 @@ Run from the project root::
 
 The same experiment is swept three times into fresh temporary directories, all in one
 process and one run of this script: in process (1 worker), on a local process pool of
-``--workers`` workers, and on a Dask distributed cluster of a ``dask scheduler`` and
-``--workers`` ``dask worker`` processes (one thread each) started here on 127.0.0.1. Each
+``--workers`` workers, and on a Dask ``distributed.LocalCluster`` of ``--workers`` worker
+processes (one thread each) on 127.0.0.1. Each
 time is wall clock from the start of the sweep to its last part file, pool start-up and
 Parquet writing included (the report is not). It prints runs per second for each, the
 speed-up of the pool, the overhead of the Dask path relative to the local pool (time
@@ -25,13 +25,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from distributed import LocalCluster
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from sim.sweep.coordinator import run_sweep  # noqa: E402
 from sim.sweep.experiment import load_experiment  # noqa: E402
-from sim.sweep.localcluster import local_cluster  # noqa: E402
 from sim.sweep.store import iter_parts  # noqa: E402
 
 
@@ -57,11 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         for label, workers in (("local, 1 worker (in process)", 1), (f"local, {args.workers} workers", args.workers)):
             result = run_sweep(exp, tmp / f"local{workers}", workers=workers, progress="never")
             timings[label] = (result.seconds, tmp / f"local{workers}")
-        (tmp / "dask").mkdir()
         start = time.perf_counter()
-        with local_cluster(tmp / "dask", args.workers) as address:
+        with LocalCluster(n_workers=args.workers, threads_per_worker=1, host="127.0.0.1",
+                          dashboard_address=None, local_directory=str(tmp / "dask")) as cluster:
             cluster_start = time.perf_counter() - start
-            result = run_sweep(exp, tmp / "dask-out", scheduler=address, progress="never")
+            result = run_sweep(exp, tmp / "dask-out", scheduler=cluster.scheduler_address, progress="never")
             timings[f"Dask, {args.workers} workers"] = (result.seconds, tmp / "dask-out")
         print(f"{'evaluator':<32} {'seconds':>8} {'runs/s':>8}")
         for label, (seconds, _) in timings.items():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sim.sweep.localcluster import local_cluster
+from tests.dask_cluster import local_cluster
 from tests.helpers import COPROD, coprod, table
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dashboards import render, server, teaching
+from dashboards import charts, render, server, teaching
 from dashboards.layout import compute_layout, network_layout
 from dashboards.runs import Run, build_model, compare, timeseries, to_csv
 from dashboards.settings import (
@@ -213,9 +213,9 @@ def test_ab_same_seed_same_settings_same_series_and_differences_listed():
     assert not result.a["participation"].equals(result.b["participation"])
     rows = result.summary(("participation", "trust"))
     assert rows[0]["B - A"] == pytest.approx(rows[0]["final B"] - rows[0]["final A"])
-    svg = render.ab_svg(result.a, result.b)
+    svg = charts.ab_svg(result.a, result.b)
     assert svg.startswith("<svg")
-    for name, _, _ in render.CHARTS:
+    for name, _, _ in charts.CHARTS:
         assert f'id="ab-A-{name}"' in svg and f'id="ab-B-{name}"' in svg
     assert not re.search(r"(?:href|src)=\"https?:", svg)
 
@@ -264,11 +264,11 @@ def test_frames_draw_charts_and_network_every_step():
     """Charts + network at 1,000 citizens, step after step (speed: experiments/bench/bench_frames.py)."""
     model = CoProductionModel(rng=2, citizens=1000)
     network = render.NetworkFigure(model)
-    charts = render.SeriesFigure(100)
+    series = charts.SeriesFigure(100)
     frames = []
     for _ in range(5):
         model.step()
-        frames.append((charts.frame(model.datacollector.model_vars), network.frame(model)))
+        frames.append((series.frame(model.datacollector.model_vars), network.frame(model)))
     assert all(_png(c).size[0] > 300 and _png(n).size[0] > 300 for c, n in frames)
     assert frames[0][0] != frames[-1][0]  # the charts move
 

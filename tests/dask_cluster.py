@@ -1,7 +1,7 @@
-"""A throwaway Dask cluster on 127.0.0.1: one scheduler and N single-threaded workers.
+"""The real `dask scheduler` and `dask worker` commands on 127.0.0.1, for the Dask test.
 
-For the tests, the benchmark, and trying ``coprod sweep --scheduler`` on one machine. The
-processes are the real ``dask scheduler`` / ``dask worker`` commands of this environment
+The test checks sweeps against the commands a user runs (the benchmark uses
+``distributed.LocalCluster``). The processes are those commands of this environment
 (``--no-nanny``: one process per worker, so stopping them is certain) and are always
 terminated when the context ends, workers first.
 """
