@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.helpers import wait_until
+
 DASK = Path(sys.executable).parent / "dask"
 
 
@@ -39,9 +41,7 @@ def local_cluster(folder: Path, workers: int = 2, timeout: float = 60.0) -> Iter
     try:
         start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
               "--scheduler-file", str(info))
-        deadline = time.monotonic() + timeout
-        while not info.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(info.exists, timeout)
         time.sleep(0.1)  # the file is written in one go, but be safe
         address = json.loads(info.read_text())["address"]
         for i in range(workers):
