@@ -23,12 +23,13 @@ import mesa
 import numpy as np
 
 from sim.governance import Rules, StepContext
-from sim.model import behaviour, learning
+from sim.model import learning
 from sim.model.acts import individual_acts
-from sim.model.administration import austerity_production, integration_efficiency
+from sim.model.administration import austerity_production
 from sim.model.agents import Administration, Citizen, Firm
 from sim.model.budgeting import ParticipatoryBudget
 from sim.model.firms import FirmSector
+from sim.model.levers import apply_levers, derive
 from sim.model.network import build_network, neighbour_means
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.population import HUMP, draw_citizens
@@ -41,7 +42,7 @@ from sim.model.reporters import (
     empty_record,
     measure,
 )
-from sim.model.service import Quality, online_share_of, quality_per_user, support
+from sim.model.service import Quality, quality_per_user, support
 from sim.model.step_parts import Decision, decide, respond
 from sim.primitives.errors import InputError, Origin
 
@@ -79,14 +80,9 @@ class CoProductionModel(mesa.Model):
         )
         self.degree = np.diff(self.adjacency.indptr)
         self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
-        # Incentives are fixed for a run (costs, return, reward), so their per-citizen
-        # factors are computed once; the decision rule reuses them every step.
-        reward = self.rules.rewards.rate()
-        self.cost_factor, self.private_gain = behaviour.incentive_factors(
-            self.citizens.cost, p["mpcr"], reward, p["incentive_sensitivity"]
-        )
-        self.compliance_cost = np.maximum(self.citizens.cost - p["mpcr"] - reward, 0.0)
-        self.data_base = 1.0 - self.citizens.privacy * (1.0 - p["data_control"])
+        # Incentive factors, the data-sharing base and the like are fixed while the levers
+        # are: computed once (and again when a lever changes, `set_levers`).
+        derive(self)
         for rule in self.rules:
             rule.setup(self.citizens, self.rng)
         self.citizens.assigned = self.rules.responsibility.assigned
@@ -96,12 +92,10 @@ class CoProductionModel(mesa.Model):
         self.firm_agents = [Firm(self, j) for j in range(p["firms"])]
         k = p["administrations"]
         self.administrations = [Administration(self, p["production"] / k) for _ in range(k)]
-        self.integration = integration_efficiency(k, p["interoperability"])
         self.coproduced = 0.0
         self.coproduced_trend = 0.0
         self.effort = p["production"]  # the administration's own effort last step
         self.published = p["initial_efficacy"]  # last published share of input acted on
-        self.share_online = online_share_of(p["channel"], p["online_share"])
         self.service = Quality(p["initial_quality"])
         self.quality_per_user = quality_per_user(self.service.total, 1.0, self.share_online, p)
         self.last_step: StepRecord = empty_record(n, p["min_hours"])
@@ -110,6 +104,17 @@ class CoProductionModel(mesa.Model):
             model_reporters=collector_reporters(),
             tables={"budgeting": self.budgeting.columns},
         )
+
+    def set_levers(self, **values) -> dict:
+        """Change levers from the next step on (a timed policy change); the values applied.
+
+        Raises:
+            InputError: An unknown name, a bad value, or a parameter fixed for the run.
+        """
+        try:
+            return apply_levers(self, values)
+        except InputError as err:
+            raise err.at(Origin("constructor", f"{type(self).__name__}.set_levers")) from None
 
     @property
     def quality(self) -> float:

@@ -123,7 +123,7 @@ def participation_inequality(reps: int) -> PatternResult:
         for f in CONCENTRATION:
             shares[f].append(top_share(counts, f))
     checks = {
-        f"top {f:.1%} share": check(np.mean(v), abs(np.mean(v) - CONCENTRATION[f]) <= CONCENTRATION_TOLERANCE,
+        f"top {f:.1%} share": check(np.mean(v), bool(abs(np.mean(v) - CONCENTRATION[f]) <= CONCENTRATION_TOLERANCE),
                                      f"{CONCENTRATION[f]:.2f} +/- {CONCENTRATION_TOLERANCE:.2f} of reports")
         for f, v in shares.items()
     }
