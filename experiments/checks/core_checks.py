@@ -1,7 +1,7 @@
 """The behavioural core's regime checks, in full, with the figures they print.
 
 Run from the project root: ``python experiments/checks/core_checks.py [CHECK ...]``
-(checks: recovery, austerity, sanctions, scale, semantics, horizon; default all). The
+(checks: recovery, austerity, sanctions, scale, semantics, horizon, levers; default all). The
 tests in tests/integration/test_behaviour.py run the same functions in a reduced form.
 """
 
@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.validation.regimes import CHECKS  # noqa: E402
+from sim.validation.checks import CHECKS  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
