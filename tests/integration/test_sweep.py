@@ -165,7 +165,7 @@ def test_report_files(local2):
     s = pd.read_csv(files["summary.csv"])
     assert list(s.columns[:3]) == ["point_id", "scenario", "administration.responsiveness"]
     assert {"outcome", "measure", "n", "mean", "sd", "ci_low", "ci_high"} <= set(s.columns)
-    assert len(s) == 6 * 4 * 2 and (s.n == 3).all()
+    assert len(s) == 6 * 4 * 3 and (s.n == 3).all()  # points x outcomes x (final, run mean, steady)
     assert ((s.ci_low <= s["mean"] + 1e-12) & (s["mean"] <= s.ci_high + 1e-12)).all()
     page = files["report.html"].read_text()
     assert page.count("data:image/png;base64,") >= 2
