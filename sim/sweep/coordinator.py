@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from sim.inputs.schema import PATHS
 from sim.sweep.execute import Chunk, PointSpec, evaluator, schema_for
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import Store, prepare
@@ -62,7 +61,8 @@ def default_workers() -> int:
 def manifest(exp: Experiment) -> dict[str, Any]:
     """The content of ``experiment.json``: the canonical experiment, its hash, and what the report needs."""
     factors = [{"name": f.name, "values": None if f.values is None else list(f.values),
-                "low": f.low, "high": f.high, "integer": f.integer} for f in exp.factors]
+                "low": f.low, "high": f.high, "integer": f.integer,
+                "choices": None if f.choices is None else list(f.choices)} for f in exp.factors]
     return {
         "format": 1, "hash": exp.hash, "name": exp.name, "description": exp.description,
         "file": exp.label, "design": exp.design, "n_points": exp.n_points,
@@ -141,7 +141,7 @@ def run_sweep(
     """
     stream = stream or sys.stderr
     start, out = time.perf_counter(), Path(out)
-    labels = {"scenario": str, **{n: PATHS[n].kind for n in exp.varied}}
+    labels = exp.label_kinds()
     schema = schema_for(labels, exp.outcomes, exp.hash)
     pool = evaluator(workers, scheduler)  # a bad --scheduler fails before `out` is touched
     try:
