@@ -23,6 +23,8 @@ class Results:
         verdicts: One dict per headline outcome (see `verdicts`).
         sensitivity: SALib indices (tidy), or ``None``.
         notes: Caveats to show (incomplete sweep, skipped analyses).
+        explanations: Why the best design points beat the runners-up (one per pair: ``a``,
+            ``b``, ``sentences``), from ``DIR/explain/`` (`sim.analysis.attribution`).
     """
 
     manifest: dict[str, Any]
@@ -34,3 +36,4 @@ class Results:
     verdicts: list[dict[str, Any]] = field(default_factory=list)
     sensitivity: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    explanations: list[dict[str, Any]] = field(default_factory=list)

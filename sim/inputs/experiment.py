@@ -102,12 +102,15 @@ TOP_KEYS: tuple[str, ...] = ("name", "description", "base", "design", "vary", "f
 
 def _problem(e: Any, design: str, doc: Document) -> Problem:
     loc = tuple(e["loc"][1:] if e["loc"] and e["loc"][0] == design else e["loc"])
+    top_level_extra = e["type"] == "extra_forbidden" and len(loc) == 1
+    section = None if top_level_extra else section_problem(e, loc, doc.origin(loc))
+    return section or _file_problem(e, loc, design, doc)
+
+
+def _file_problem(e: Any, loc: tuple, design: str, doc: Document) -> Problem:
     path = ".".join(str(x) for x in loc)
     origin = doc.origin(loc)
     key = str(loc[0]) if loc else ""
-    if (problem := section_problem(e, loc, origin)) is not None and not (
-            e["type"] == "extra_forbidden" and len(loc) == 1):
-        return problem
     if e["type"] == "extra_forbidden" and key in ONLY and len(loc) == 1:
         return Problem(key, f"only used by {' and '.join(ONLY[key])} designs (design is {design})", origin=origin)
     if e["type"] == "extra_forbidden":

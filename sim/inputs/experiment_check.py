@@ -1,5 +1,8 @@
-"""What every check of an experiment file shares: the varied-parameter `Factor`, and the
-`Checker` that collects problems with their lines."""
+"""What every check of an experiment file shares: `Factor` and `Checker`.
+
+A `Factor` is one varied parameter (grid values, a sampled range, or sampled choices); the
+`Checker` collects the problems of one file, each with its line.
+"""
 
 from __future__ import annotations
 

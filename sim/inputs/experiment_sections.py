@@ -56,7 +56,7 @@ def _number(name: str, optional: bool = False) -> tuple[Any, Any]:
     return p.annotation, Field(p.default, description=p.doc)
 
 
-Optimize = create_model(
+Optimize = create_model(  # type: ignore[call-overload]
     "Optimize", __config__=_CONFIG, __doc__="The optimize section.",
     objectives=(dict[StrictStr, Literal["maximize", "minimize"]], ...),
     subject_to=(list[StrictStr], Field(default_factory=list)),
@@ -64,7 +64,7 @@ Optimize = create_model(
     sampler=(Literal["auto", "tpe", "nsga2"], "auto"),
     **{n: _number(n, optional=n == "window")
        for n in ("trials", "batch", "window", "contexts", "quantile", "reevaluate", "population")})
-Discover = create_model(
+Discover = create_model(  # type: ignore[call-overload]
     "Discover", __config__=_CONFIG, __doc__="The discover section.",
     policy=(dict[StrictStr, Any], Field(default_factory=dict)), outcome=(StrictStr, ...),
     below=(StrictFloat | StrictInt | None, None), above=(StrictFloat | StrictInt | None, None),
@@ -82,23 +82,22 @@ def section_problem(e: dict[str, Any], loc: tuple, origin: Any) -> Problem | Non
     """The problem of a pydantic error inside a policy section or field (else ``None``)."""
     path = ".".join(str(x) for x in loc)
     head = str(loc[0]) if loc else ""
-    if head in SECTION_KEYS:
-        if len(loc) == 1:
-            return Problem(path, "invalid", e.get("input"), f"a mapping with keys: {', '.join(SECTION_KEYS[head])}",
-                           origin=origin)
-        key = str(loc[1])
-        if e["type"] == "extra_forbidden":
-            return Problem(path, "unknown", allowed=f"a key of {head}: {', '.join(SECTION_KEYS[head])}",
-                           hint=did_you_mean(key, SECTION_KEYS[head]), origin=origin)
-        if e["type"] == "missing":
-            return Problem(path, "missing", allowed=ALLOWED.get(key, ""), origin=origin)
-        if key in SECTION_FIELDS:
-            return Problem(path, "invalid", e.get("input"), SECTION_FIELDS[key].allowed(), origin=origin)
-        return Problem(path, "invalid", e.get("input"), ALLOWED.get(key, "a string"), origin=origin)
-    if head in ("policies", "contexts") and len(loc) >= 1:
+    if head in ("policies", "contexts"):
         allowed = ALLOWED["policies"] if head == "policies" else SECTION_FIELDS["contexts"].allowed()
-        value = e.get("input") if len(loc) == 1 else e.get("input")
         if e["type"] == "missing":
             return Problem(path, "missing", allowed=f"{allowed} for a crossed design", origin=origin)
-        return Problem(head, "invalid", value, allowed, origin=origin)
-    return None
+        return Problem(head, "invalid", e.get("input"), allowed, origin=origin)
+    if head not in SECTION_KEYS:
+        return None
+    keys = ", ".join(SECTION_KEYS[head])
+    key = str(loc[1]) if len(loc) > 1 else ""
+    if not key:
+        problem = Problem(path, "invalid", e.get("input"), f"a mapping with keys: {keys}")
+    elif e["type"] == "extra_forbidden":
+        problem = Problem(path, "unknown", allowed=f"a key of {head}: {keys}", hint=did_you_mean(key, SECTION_KEYS[head]))
+    elif e["type"] == "missing":
+        problem = Problem(path, "missing", allowed=ALLOWED.get(key, ""))
+    else:
+        allowed = SECTION_FIELDS[key].allowed() if key in SECTION_FIELDS else ALLOWED.get(key, "a string")
+        problem = Problem(path, "invalid", e.get("input"), allowed)
+    return Problem(problem.field, problem.issue, problem.value, problem.allowed, problem.hint, origin)

@@ -1,5 +1,7 @@
-"""The checks of an experiment file's policy space: levers, uncertainties, constraints,
-the crossed design's policies and contexts, and the ``optimize`` and ``discover`` sections.
+"""The checks of an experiment file's policy space and of its policy sections.
+
+Levers, uncertainties, parameter constraints, a crossed design's policies and contexts, and
+the ``optimize`` and ``discover`` sections.
 
 Levers and uncertainties are written like a sampled design's ``vary``: ``[low, high]`` for
 a number (an integer parameter is sampled as integers), a list of choices for a
@@ -12,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.inputs.constraints import MODEL_CONSTRAINTS, OutcomeBound, SumConstraint, parse_bound, parse_sum
+from sim.inputs.constraints import (
+    MODEL_CONSTRAINTS,
+    OutcomeBound,
+    SumConstraint,
+    parse_bound,
+    parse_sum,
+)
 from sim.inputs.experiment_check import Checker, Factor
 from sim.model.reporters import REPORTERS
 from sim.primitives.errors import Problem, did_you_mean

@@ -129,7 +129,7 @@ def generate(kind: str, factors: list[Factor], *, samples: int | None = None, le
 
 def sampler_seed(seed: int, stream: int) -> int:
     """The seed of sampler `stream` of an experiment (policies, contexts: independent streams)."""
-    return spawn_seeds(seed, stream + 1)[stream]
+    return seed_at(seed, stream)
 
 
 def sample(factors: list[Factor], samples: int, seed: int) -> list[dict[str, Any]]:
@@ -159,15 +159,20 @@ def crossed(policies: int | dict[str, dict[str, Any]], levers: list[Factor], con
     return Design(points)
 
 
-def spawn_seeds(seed: int, count: int) -> list[int]:
-    """`count` run seeds from `SeedSequence(seed).spawn(count)`: stable and (53-bit) unique.
+def seed_at(seed: int, index: int) -> int:
+    """Child `index` of `SeedSequence(seed)` (as `spawn` makes it) as a 53-bit run seed.
 
-    Each child gives ``generate_state(1, uint64) >> 11``, a non-negative 53-bit integer: it
-    fits Parquet's int64, and survives every tool that reads numbers as doubles (JSON in a
-    browser, spreadsheets, ``coprod run --seed``) exactly.
+    ``generate_state(1, uint64) >> 11``: a non-negative 53-bit integer that fits Parquet's
+    int64 and survives every tool that reads numbers as doubles (JSON in a browser,
+    spreadsheets, ``coprod run --seed``) exactly.
     """
-    children = np.random.SeedSequence(seed).spawn(count)
-    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(11)) for child in children]
+    child = np.random.SeedSequence(seed, spawn_key=(index,))
+    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(11))
+
+
+def spawn_seeds(seed: int, count: int) -> list[int]:
+    """`count` run seeds: children ``0 .. count - 1`` of `SeedSequence(seed)` (`seed_at`)."""
+    return [seed_at(seed, i) for i in range(count)]
 
 
 def run_seeds(seed: int, n_points: int, replications: int, common: bool = True) -> list[int]:

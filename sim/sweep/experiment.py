@@ -71,8 +71,10 @@ class Experiment(ExperimentFile):
 
     @property
     def varied(self) -> list[str]:
-        """Label columns beside ``scenario``: the varied parameters (crossed: policy, context,
-        levers and uncertainties)."""
+        """Label columns beside ``scenario``: the varied parameters.
+
+        A crossed design's are policy, context, then the levers and uncertainties.
+        """
         if self.design == "crossed":
             return [*CROSSED_LABELS, *crossed_paths(self)]
         return [f.name for f in self.factors if f.name != "scenario"]
@@ -133,8 +135,13 @@ class Experiment(ExperimentFile):
     @cached_property
     def hash(self) -> str:
         """SHA-256 of the canonical JSON of `canonical`."""
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"), allow_nan=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return digest(self.canonical())
+
+
+def digest(canonical: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces) of plain JSON data."""
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 NOT_PATHS = ("scenario", *CROSSED_LABELS)
