@@ -102,7 +102,7 @@ def _discover(out: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     images = []
     if policy_plots.peeling(_read(out / "peeling.csv"), out / "peeling.png"):
         images.append(_image(out / "peeling.png", "Peeling trajectory"))
-    sections.append({"title": "Where the policy falls short (PRIM)", "items": items or [("No case of interest: "
+    sections.append({"title": "Where the policy falls short (PRIM)", "bullets": items or [("No case of interest: "
                      "no box to find.")], "paragraphs": [("Coverage: the share of all cases of interest inside "
                      "the box; density: the share of the box's contexts that are cases; the chosen box is "
                      "the densest that still covers half of the cases.")], "images": images})
@@ -123,7 +123,7 @@ def _explain(out: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         tables.append(_tab([f"{outcome}: lever", "parameters", "Shapley value", f"alone, from {s['a']}",
                             f"alone, back from {s['b']}"], rows, 2))
     checks = ", ".join(f"{o}: {e:.1e}" for o, e in s["sum_error"].items())
-    sections = [{"title": f"Why {s['b']} differs from {s['a']}", "items": list(s["sentences"].values()),
+    sections = [{"title": f"Why {s['b']} differs from {s['a']}", "bullets": list(s["sentences"].values()),
                  "paragraphs": [(f"Levers: {', '.join(lev['name'] for lev in s['levers'])}. Every combination of "
                                 "them ran on the same seeds; the Shapley values add up to the total difference "
                                 f"(largest gap over replications: {checks}).")], "images": images,

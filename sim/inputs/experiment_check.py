@@ -65,9 +65,11 @@ class Checker:
         self.doc = doc
         self.problems: list[Problem] = []
 
-    def bad(self, loc: tuple, issue: str = "invalid", value: Any = None, allowed: str = "", hint: str = "") -> None:
-        """Record a problem at `loc`."""
-        self.problems.append(Problem(loc_name(loc), issue, value, allowed, hint, self.doc.origin(loc)))
+    def bad(self, loc: tuple, issue: str = "invalid", value: Any = None, allowed: str = "", hint: str = "",
+            at: tuple | None = None) -> None:
+        """Record a problem at `loc` (its line: `at`'s, for a field missing from the file)."""
+        origin = self.doc.origin(loc if at is None else at)
+        self.problems.append(Problem(loc_name(loc), issue, value, allowed, hint, origin))
 
     def add(self, problem: Problem, loc: tuple) -> None:
         """Record a problem built elsewhere (its field and origin are `loc`'s)."""

@@ -130,7 +130,8 @@ def check_optimize(r: Checker, model: Any, space: Space) -> OptimizeSpec | None:
     if o is None:
         return None
     if not space.levers:
-        r.bad(("levers",), "missing", allowed="at least one lever for the optimize section to search")
+        r.bad(("levers",), "missing", allowed="at least one lever for the optimize section to search",
+              at=("optimize",))
     if not o.objectives:
         r.bad(("optimize", "objectives"), "invalid", {}, "at least one outcome: maximize or minimize")
     for name in o.objectives:
@@ -159,7 +160,8 @@ def check_discover(r: Checker, model: Any, space: Space) -> DiscoverSpec | None:
     if d is None:
         return None
     if not space.uncertainties:
-        r.bad(("uncertainties",), "missing", allowed="at least one uncertainty for the discover section to sample")
+        r.bad(("uncertainties",), "missing", allowed="at least one uncertainty for the discover section to sample",
+              at=("discover",))
     _outcome(r, d.outcome, ("discover", "outcome"))
     if (d.below is None) == (d.above is None):
         r.bad(("discover",), "needs a threshold", allowed="exactly one of below: number or above: number")

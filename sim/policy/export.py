@@ -75,17 +75,22 @@ def salib_problem(factors: Sequence[Factor]) -> dict[str, Any]:
 
 
 def ema_parameters(factors: Sequence[Factor]) -> list[Any]:
-    """EMA Workbench parameters (Real, Integer, Categorical), for uncertainties or levers."""
+    """EMA Workbench parameters (Real, Integer, Categorical), for uncertainties or levers.
+
+    EMA Workbench wants Python identifiers, so a model parameter is named by its flat name
+    (``monitoring``), which `sim.run_point` accepts as well as the dotted path.
+    """
     from ema_workbench import CategoricalParameter, IntegerParameter, RealParameter  # noqa: PLC0415
 
     out: list[Any] = []
     for f in factors:
+        name = PATHS[f.name].name if DOTTED.get(PATHS[f.name].name) == f.name else f.name
         if f.choices is not None:
-            out.append(CategoricalParameter(f.name, list(f.choices)))
+            out.append(CategoricalParameter(name, list(f.choices)))
         elif f.integer:
-            out.append(IntegerParameter(f.name, int(f.low or 0), int(f.high or 0)))
+            out.append(IntegerParameter(name, int(f.low or 0), int(f.high or 0)))
         else:
-            out.append(RealParameter(f.name, float(f.low or 0.0), float(f.high or 0.0)))
+            out.append(RealParameter(name, float(f.low or 0.0), float(f.high or 0.0)))
     return out
 
 

@@ -35,7 +35,7 @@ from sim.primitives.errors import InputError
 from sim.primitives.files import write_text
 from sim.sweep.design import sample, sampler_seed, spawn_seeds
 
-FRONT_MAX = 20  # front members re-evaluated at most (the first by the first objective)
+FRONT_MAX = 20  # distinct front members re-evaluated at most (the first by the first objective)
 
 
 @dataclass
@@ -206,9 +206,9 @@ def _reevaluate(job: Optimisation, trials: pd.DataFrame) -> pd.DataFrame:
     if "front" not in trials or not job.fresh:
         return pd.DataFrame()
     first = next(iter(job.o.objectives))
-    members = trials[trials.front].sort_values(first, ascending=job.o.objectives[first] == "minimize")
-    members = members.head(FRONT_MAX)
     levers = [f.name for f in job.levers]
+    members = trials[trials.front].sort_values(first, ascending=job.o.objectives[first] == "minimize")
+    members = members.drop_duplicates(subset=levers).head(FRONT_MAX)  # NSGA-II repeats itself
     offset = job.o.trials
     points = [p for _, m in members.iterrows()
               for p in job.points(int(m.trial) + offset, {k: m[k] for k in levers}, job.fresh)]
