@@ -11,7 +11,8 @@ all cases of interest inside it), **density** (the share of contexts inside it t
 cases of interest), **mass** (the share of all contexts inside it), the restricted
 dimensions with their limits, and the peeling trajectory. The box chosen on a trajectory is
 the densest one that still covers at least half of the cases of interest (ties: the larger
-coverage); up to ``discover.boxes`` boxes are found one after another.
+coverage); up to ``discover.boxes`` boxes are found one after another, a later one kept only
+if it covers at least a tenth of the cases (fewer is noise the first box left behind).
 
 `find_boxes` is the PRIM step alone, on any table of contexts and yes/no outcomes.
 """
@@ -34,7 +35,8 @@ from sim.policy.setting import setting
 from sim.primitives.files import write_text
 from sim.sweep.design import sample, sampler_seed, spawn_seeds
 
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.5  # a chosen box covers at least half of the cases of interest (if any does)
+MIN_FURTHER = 0.1  # a second or later box is kept only if it covers a tenth of the cases
 
 
 @dataclass
@@ -105,7 +107,9 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, boxes: int = 1, peel_alpha: float
     for column in x.columns:
         if x[column].dtype == object or pd.api.types.is_string_dtype(x[column]):
             x[column] = x[column].astype(str).astype("category")
-    algorithm = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # EMA Workbench's own deprecation warnings (pandas)
+        algorithm = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
     found = []
     for _ in range(boxes):
         with warnings.catch_warnings():
@@ -117,6 +121,8 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, boxes: int = 1, peel_alpha: float
         covered = traj[traj.coverage >= MIN_COVERAGE - 1e-12]
         pick = covered if not covered.empty else traj
         chosen = int(pick.sort_values(["density", "coverage"], ascending=False, kind="stable").index[0])
+        if found and float(traj.coverage.iloc[chosen]) < MIN_FURTHER:
+            break
         box.select(chosen)
         traj = traj.assign(chosen=traj.index == chosen)
         found.append(Box(float(box.coverage), float(box.density), float(box.mass),

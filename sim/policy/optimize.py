@@ -107,19 +107,19 @@ class Optimisation:
         return means.to_numpy(dtype=float)
 
     def scores(self, runs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """Objective scores and total constraint violation of each trial in `runs`."""
+        """Objective scores and constraint violations (one column per bound) of each trial."""
         o = self.o
         scores = []
         for outcome, direction in o.objectives.items():
             t = self.table(runs, outcome)
             best = scoring.best_per_context(t, direction)
             scores.append([scoring.robust(row, direction, o.robustness, o.quantile, best) for row in t])
-        violation = np.zeros(len(scores[0]))
-        for bound in o.subject_to:
+        violation = np.zeros((len(scores[0]), len(o.subject_to)))
+        for k, bound in enumerate(o.subject_to):
             t = self.table(runs, bound.outcome)
             how = "mean" if o.robustness == "regret" else o.robustness
             direction = "maximize" if bound.op == ">=" else "minimize"
-            violation += np.maximum([bound.violation(scoring.robust(row, direction, how, o.quantile)) for row in t], 0)
+            violation[:, k] = [bound.violation(scoring.robust(row, direction, how, o.quantile)) for row in t]
         return np.array(scores).T, violation
 
 
@@ -174,8 +174,8 @@ def _run_batch(job: Optimisation, the_study: Any, batch: list[Any]) -> None:
             the_study.tell(trial, state=TrialState.FAIL)
             continue
         i = row[trial.number]
-        trial.set_user_attr(study.CONSTRAINTS, [float(violation[i])])
-        trial.set_user_attr("scores", [float(s) for s in scores[i]])
+        for bound, value in zip(job.o.subject_to, violation[i], strict=True):
+            trial.set_constraint(str(bound), float(value))
         the_study.tell(trial, [float(s) for s in scores[i]])
 
 
@@ -187,7 +187,8 @@ def _trials_table(job: Optimisation, the_study: Any) -> pd.DataFrame:
              "error": t.user_attrs.get("error", "")} for t in trials]
     table = pd.DataFrame(rows).set_index("trial")
     if done:
-        scores, violation = job.scores(job.told([t.number for t in done]))
+        scores, bounds = job.scores(job.told([t.number for t in done]))
+        violation = np.maximum(bounds, 0).sum(axis=1)  # 0: feasible
         for k, name in enumerate(job.o.objectives):
             table.loc[[t.number for t in done], name] = scores[:, k]
         table.loc[[t.number for t in done], "violation"] = violation

@@ -20,7 +20,6 @@ from sim.sweep.design import seed_at
 
 JOURNAL = "optuna.journal"
 STUDY = "coprod"
-CONSTRAINTS = "constraints"
 
 
 def _quiet() -> None:
@@ -62,21 +61,14 @@ def open_study(out: Path, spec: OptimizeSpec, resume: bool) -> tuple[Any, list[s
     return study, notes
 
 
-def _constraints(trial: Any) -> list[float]:
-    return list(trial.user_attrs.get(CONSTRAINTS, [0.0]))
-
-
 def sampler_for(spec: OptimizeSpec, seed: int, number: int) -> Any:
     """The sampler that asks trial `number`: TPE for one objective, NSGA-II for several."""
     import optuna  # noqa: PLC0415
 
-    trial_seed = seed_at(seed, number) % 2**32
-    constraints = _constraints if spec.subject_to else None
+    trial_seed = seed_at(seed, number) % 2**32  # the samplers read constraints off the trials
     if spec.sampler == "tpe" or (spec.sampler == "auto" and len(spec.objectives) == 1):
-        return optuna.samplers.TPESampler(seed=trial_seed, constraints_func=constraints,
-                                          n_startup_trials=min(10, max(2, spec.trials // 5)))
-    return optuna.samplers.NSGAIISampler(seed=trial_seed, constraints_func=constraints,
-                                         population_size=spec.population)
+        return optuna.samplers.TPESampler(seed=trial_seed, n_startup_trials=min(10, max(2, spec.trials // 5)))
+    return optuna.samplers.NSGAIISampler(seed=trial_seed, population_size=spec.population)
 
 
 def next_batch(study: Any, spec: OptimizeSpec, seed: int, space: dict[str, Any]) -> list[Any]:
