@@ -74,7 +74,7 @@ def small_context(seed: int = 3, n: int = 200, **params) -> StepContext:
     return StepContext(c, np.full(n, 0.4), np.full(n, 0.5))
 
 
-def synthetic_chunk(chunk) -> "pa.Table":
+def synthetic_chunk(chunk):
     """A chunk function with a planted outcome instead of the model (for the policy tools).
 
     ``participation`` is 0.1 in the box ``trust < 0.3 and share_free_rider > 0.4`` and 0.8

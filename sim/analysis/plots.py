@@ -1,7 +1,8 @@
 """PNG plots of a sweep report (matplotlib's object API with the Agg canvas; no pyplot).
 
 - ``trajectories.png``: participation, quality, quality growth and free riding over time,
-  one line per design point (or per scenario for large designs) with its 95 % band.
+  one line per design point with its 95 % interval (shares: bounded to [0, 1]), or per
+  scenario for large designs with the 2.5-97.5 % quantiles of its runs.
 - ``final.png``: each headline outcome per design point, mean and 95 % interval.
 - ``scatter.png`` (sampled designs): point means of the headline outcomes against each
   varied parameter.
@@ -60,7 +61,7 @@ def trajectories(results: Results, path: Path) -> bool:
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(4, len(labels)), fontsize=8)
     what = ("mean and 95 % interval per design point" if results.group_by == "point_id" else
-            "mean and spread (±1.96 sd) of all runs per scenario")
+            "mean and 2.5-97.5 % quantiles of the runs per scenario")
     fig.suptitle(f"{results.manifest['name']}: {what}")
     fig.savefig(path, dpi=90)
     return True

@@ -17,7 +17,8 @@ class Results:
         runs: One row per completed run: ids, labels and ``{outcome}/{measure}`` scalars.
         summary: The content of ``summary.csv``.
         trajectories: Per group and step: ``{outcome}/mean``, ``/ci_low``, ``/ci_high`` (per
-            design point: 95 % t-interval; per scenario: mean ± 1.96 sd, the spread of runs).
+            design point: 95 % interval, bounded for shares; per scenario: the 2.5-97.5 %
+            quantiles of its runs).
         group_by: ``point_id`` or ``scenario``: what a trajectory line is.
         labels: Display label of each design point.
         verdicts: One dict per headline outcome (see `verdicts`).

@@ -30,6 +30,19 @@ def _interrupted(command: str, args: argparse.Namespace) -> None:
           f"--out {args.out} --resume", file=sys.stderr)
 
 
+def _run(command: str, run: Any, spec: Any, args: argparse.Namespace, workers: int) -> Any:
+    """Run a policy tool on the evaluator the options name; say how to resume if interrupted."""
+    try:
+        done = run(spec, args.out, resume=args.resume, workers=workers, scheduler=args.scheduler,
+                   progress=args.progress)
+    except KeyboardInterrupt:
+        _interrupted(command, args)
+        raise
+    for note in done.notes:
+        print(f"coprod: {note}", file=sys.stderr)
+    return done
+
+
 def _report(args: argparse.Namespace) -> str:
     from sim.analysis.policy_report import write_policy_report  # noqa: PLC0415
 
@@ -52,14 +65,7 @@ def optimize(args: argparse.Namespace) -> int:
     contexts = max(1, o.contexts)
     print(f"coprod: optimize {spec.name}: {o.trials} trials x {contexts} context(s) x {spec.replications} "
           f"replications, batches of {o.batch}, on {where(workers, args.scheduler)} -> {args.out}", flush=True)
-    try:
-        done = run(spec, args.out, resume=args.resume, workers=workers, scheduler=args.scheduler,
-                   progress=args.progress)
-    except KeyboardInterrupt:
-        _interrupted("optimize", args)
-        raise
-    for note in done.notes:
-        print(f"coprod: {note}", file=sys.stderr)
+    done = _run("optimize", run, spec, args, workers)
     print(f"coprod: {done.ran} runs in {done.seconds:.1f} s; {int((done.trials.state == 'complete').sum())} "
           f"trials complete")
     names = list(o.objectives)
@@ -91,12 +97,7 @@ def discover(args: argparse.Namespace) -> int:
     d = spec.discover
     print(f"coprod: discover {spec.name}: {d.contexts} contexts x {spec.replications} replications "
           f"on {where(workers, args.scheduler)} -> {args.out}", flush=True)
-    try:
-        done = run(spec, args.out, resume=args.resume, workers=workers, scheduler=args.scheduler,
-                   progress=args.progress)
-    except KeyboardInterrupt:
-        _interrupted("discover", args)
-        raise
+    done = _run("discover", run, spec, args, workers)
     print(f"coprod: {done.ran} runs in {done.seconds:.1f} s; {done.cases} of {len(done.contexts)} contexts "
           f"have {d.outcome} {'below' if d.below else 'above'} {d.threshold:g}")
     for i, b in enumerate(done.boxes):

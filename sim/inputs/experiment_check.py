@@ -66,7 +66,7 @@ class Checker:
         self.problems: list[Problem] = []
 
     def bad(self, loc: tuple, issue: str = "invalid", value: Any = None, allowed: str = "", hint: str = "",
-            at: tuple | None = None) -> None:
+            *, at: tuple | None = None) -> None:
         """Record a problem at `loc` (its line: `at`'s, for a field missing from the file)."""
         origin = self.doc.origin(loc if at is None else at)
         self.problems.append(Problem(loc_name(loc), issue, value, allowed, hint, origin))

@@ -110,7 +110,7 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, boxes: int = 1, peel_alpha: float
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # EMA Workbench's own deprecation warnings (pandas)
         algorithm = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
-    found = []
+    found: list[Box] = []
     for _ in range(boxes):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 import sim
-from sim.policy.export import decode, ema_parameters, optuna_space, salib_problem, solara_model_params, space
+from sim.policy.export import (
+    decode,
+    ema_parameters,
+    optuna_space,
+    salib_problem,
+    solara_model_params,
+    space,
+)
 from sim.primitives.errors import InputError
 
 LEVERS = {"governance.monitoring": [0.0, 1.0], "governance.sanctions": ["none", "peer", "admin"]}
