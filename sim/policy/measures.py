@@ -3,8 +3,9 @@
 A run's **steady state** on an outcome is its mean over the last `window` steps (default:
 the last fifth of the run, at least one step), which averages out the step-to-step noise
 of a run that has settled; its **final** value is the value at the last step. Only the
-window's steps are recorded. Outcomes that are shares (`SHARES`) get intervals that stay
-in [0, 1] (`sim.primitives.stats.share_interval`); others a t-interval.
+window's steps are recorded. Outcomes that are shares (the model declares which:
+`sim.model.reporters.SHARES`) get intervals that stay in [0, 1]
+(`sim.primitives.stats.share_interval`); others a t-interval.
 """
 
 from __future__ import annotations
@@ -14,21 +15,15 @@ from typing import Any
 
 import pandas as pd
 
+from sim.model.reporters import SHARES
 from sim.primitives.stats import mean_ci, share_interval, t_interval
 
 MEASURES = ("steady", "final")
-#: Outcomes whose values are shares of a whole, in [0, 1] (names not recorded are ignored,
-#: so outcomes the model adds later are covered by name).
-SHARES = frozenset({
-    "participation", "mean_contribution", "free_rider_share", "trust", "inclusiveness_gap",
-    "contribution_gini", "top1_share", "data_contributions", "public_use",
-    "firm_free_rider_share", "exit_share", "excluded_share", "participation_individual",
-})
 
 
 def is_share(outcome: str) -> bool:
-    """Whether `outcome`'s values lie in [0, 1] (a share of citizens, of a total, a rate)."""
-    return outcome in SHARES or outcome.endswith("_share")
+    """Whether `outcome`'s values lie in [0, 1] (the model's own list: `sim.model.reporters.SHARES`)."""
+    return outcome in SHARES
 
 
 def window_of(steps: int, window: int | None = None) -> int:
