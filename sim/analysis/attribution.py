@@ -3,7 +3,8 @@
 For each headline outcome whose best and runner-up are distinct design points, the
 difference runner-up → best is attributed to the levers the two points differ in
 (`sim.policy.explain`), on the sweep's own seeds (the first replications of its common
-random numbers, so the two end points are the sweep's own runs), in
+random numbers, so the two end points are the sweep's own runs) and with its headline
+measures (the steady state over the same final months), in
 ``DIR/explain/<runner-up>--<best>/``. The sweep's report then has a sentence per headline
 outcome saying which levers account for the gap.
 """
@@ -14,13 +15,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.headline import HEADLINE
+from sim.analysis.headline import HEADLINE, STEADY_WINDOW
 from sim.analysis.results import Results
 from sim.policy.explain import explain
 from sim.sweep.experiment import Experiment
 
-#: A headline measure as explain records it (its window is the whole run: steady = run mean).
-MEASURE = {"final": "final", "run_mean": "steady"}
+#: A headline measure as explain records it: the steady state over the sweep's own window
+#: (or, for a mean over the run, over the whole run), or the final value.
+MEASURE = {"final": "final", "steady": "steady", "run_mean": "steady"}
 
 
 def pairs(results: Results) -> list[tuple[int, int]]:
@@ -53,8 +55,9 @@ def explain_best(exp: Experiment, out: str | Path, results: Results, replication
     written = []
     for second, best in pairs(results):
         where = Path(out) / "explain" / folder(results, (second, best))
-        steps = exp.point_steps(best)  # window = the whole run: steady is the run mean
+        steps = exp.point_steps(best)
+        window = steps if any(m == "run_mean" for _, m, _ in HEADLINE) else STEADY_WINDOW
         explain(exp.point_scenario(second), exp.point_scenario(best), where, seeds=seeds, steps=steps,
-                window=steps, measure=measure, outcomes=tuple(measure), resume=where.exists(), **run)
+                window=window, measure=measure, outcomes=tuple(measure), resume=where.exists(), **run)
         written.append(where)
     return written

@@ -4,7 +4,8 @@
 memory does not grow with the number of steps, and computes:
 
 - per run: each recorded outcome at the last step (``final``) and averaged over the
-  recorded steps (``run_mean``);
+  recorded steps (``run_mean``) and over the final 24 months (``steady``, the steady
+  state), and whether it had settled by then (drift within `sim.primitives.stats.settled`);
 - per design point: ``n`` replications, ``mean``, ``sd`` and a 95 % interval (``ci_low``,
   ``ci_high``) of each of those, written to ``summary.csv`` (tidy: one row per point,
   outcome and measure): a t-interval, or for shares (participation, free riding, ...) the
@@ -25,12 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.headline import HEADLINE, IDS, MAX_LINES, MEASURES, TRAJECTORY
+from sim.analysis.headline import HEADLINE, IDS, MAX_LINES, MEASURES, STEADY_WINDOW, TRAJECTORY
 from sim.analysis.results import Results
 from sim.analysis.sensitivity import indices
 from sim.analysis.verdicts import verdicts
 from sim.policy.measures import intervals
 from sim.primitives.errors import SetupError
+from sim.primitives.stats import settled
 from sim.sweep.store import iter_parts, read_manifest
 
 __all__ = ["HEADLINE", "analyse"]
@@ -66,9 +68,13 @@ def _read(out: Path, manifest: dict[str, Any], group_by: str) -> tuple[pd.DataFr
         df = table.to_pandas().sort_values(["run_id", "step"], kind="stable")
         last = df.drop_duplicates("run_id", keep="last").set_index("run_id")
         mean = df.groupby("run_id")[outcomes].mean()
+        window = df[df.step > df.run_id.map(last.step) - STEADY_WINDOW].groupby("run_id")
+        steady = window[outcomes].mean()
         per_run = last[[c for c in labels if c != "run_id"]].copy()
         for o in outcomes:
             per_run[f"{o}/final"], per_run[f"{o}/run_mean"] = last[o], mean[o]
+            per_run[f"{o}/steady"] = steady[o]
+            per_run[f"{o}/settled"] = window[o].apply(lambda s: settled(s.to_numpy(), len(s)))
         runs.append(per_run)
         if traj:
             sq = df[traj].pow(2).add_suffix("/sq")
@@ -128,6 +134,18 @@ def summarise(runs: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
     return summary.reset_index(drop=True)
 
 
+def unsettled(runs: pd.DataFrame) -> list[str]:
+    """A note per headline outcome that had not settled by the end in some runs."""
+    notes = []
+    for outcome, _, _ in HEADLINE:
+        column = f"{outcome}/settled"
+        if column in runs and not runs[column].all():
+            k = int((~runs[column].astype(bool)).sum())
+            notes.append(f"{outcome} had not settled by the end in {k} of {len(runs)} runs (it still drifted "
+                         f"over the final {STEADY_WINDOW} months): its steady state is provisional; run longer.")
+    return notes
+
+
 def analyse(out: str | Path) -> Results:
     """Read a sweep's output directory and compute everything the report shows.
 
@@ -146,6 +164,7 @@ def analyse(out: str | Path) -> Results:
     if len(runs) < manifest["n_runs"]:
         results.notes.append(f"Incomplete sweep: {len(runs)} of {manifest['n_runs']} runs done; "
                              f"finish it with `coprod sweep {manifest['file']} --out {out} --resume`.")
+    results.notes += unsettled(runs)
     if manifest["design"] == "grid" and manifest["n_points"] <= 40:
         results.verdicts = verdicts(results)
     if manifest["design"] in ("morris", "sobol"):

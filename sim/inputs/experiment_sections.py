@@ -26,7 +26,7 @@ SECTION_FIELDS: dict[str, Param] = {p.name: p for p in (
     Param("reevaluate", 10, "optimize: replications on fresh seeds for the Pareto front (0: none).",
           "optimize", 0, 100_000),
     Param("population", 20, "optimize: NSGA-II population size.", "optimize", 2, 10_000),
-    Param("window", 20, "Steps averaged for the steady state (default: the last fifth of the run).",
+    Param("window", 24, "Steps averaged for the steady state (default: the final 24, as sweep reports).",
           "policy", 1, 100_000),
     Param("peel_alpha", 0.05, "discover: share of points peeled per PRIM step.", "discover", 0.01, 0.5),
     Param("mass_min", 0.05, "discover: smallest share of contexts a box may hold.", "discover", 0.001, 0.9),

@@ -35,7 +35,7 @@ from sim.primitives.files import write_text
 from sim.primitives.stats import mean_ci
 
 #: Outcomes explained by default (the sweep report's headline outcomes).
-OUTCOMES = ("participation", "quality_growth", "free_rider_share")
+OUTCOMES = ("participation", "quality", "free_rider_share")
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def explain(a: ScenarioBase, b: ScenarioBase, out: str | Path, *, seeds: list[in
         out: Output folder (its own Parquet store; resumable).
         seeds: One seed per replication, shared by every combination (paired).
         steps: Steps per run.
-        window: Steps of the steady state (default the last fifth).
+        window: Steps of the steady state (default the final 24, as sweep reports).
         measure: ``steady`` or ``final``, or one of them per outcome.
         outcomes: The outcomes attributed.
         groups: Lever name -> flat parameters switched together (``--group``).

@@ -1,8 +1,8 @@
 """What the policy tools measure of a run, and the intervals they report.
 
 A run's **steady state** on an outcome is its mean over the last `window` steps (default:
-the last fifth of the run, at least one step), which averages out the step-to-step noise
-of a run that has settled; its **final** value is the value at the last step. Only the
+the sweep reports' `STEADY_WINDOW`, the final 24 months, or the whole run if shorter),
+which averages out the month-to-month noise of a run that has settled; its **final** value is the value at the last step. Only the
 window's steps are recorded. Outcomes that are shares (the model declares which:
 `sim.model.reporters.SHARES`) get intervals that stay in [0, 1]
 (`sim.primitives.stats.share_interval`); others a t-interval.
@@ -10,13 +10,12 @@ window's steps are recorded. Outcomes that are shares (the model declares which:
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
 from sim.model.reporters import SHARES
-from sim.primitives.stats import mean_ci, share_interval, t_interval
+from sim.primitives.stats import STEADY_WINDOW, mean_ci, share_interval, t_interval
 
 MEASURES = ("steady", "final")
 
@@ -27,8 +26,8 @@ def is_share(outcome: str) -> bool:
 
 
 def window_of(steps: int, window: int | None = None) -> int:
-    """Steps averaged for the steady state: `window` (at most `steps`), else the last fifth."""
-    return min(window, steps) if window else max(1, math.ceil(steps / 5))
+    """Steps averaged for the steady state: `window`, else `STEADY_WINDOW` (at most `steps`)."""
+    return min(window or STEADY_WINDOW, steps)
 
 
 def record_steps(steps: int, window: int) -> tuple[int, ...]:

@@ -66,7 +66,8 @@ def run_point(params: Mapping[str, Any], seed: int, steps: int, *, base: str | S
         seed: Seed of the run; same point and seed, same outcomes, bit for bit.
         steps: Steps (months) to run.
         base: Scenario the point starts from (a name, a file or a scenario).
-        window: Steps averaged for the steady state (default: the last fifth, at least 1).
+        window: Steps averaged for the steady state (default: the final 24 months, as sweep
+            reports; the whole run if shorter).
         repair: Meet the model's parameter constraints (the type shares sum to at most 1)
             by scaling the given terms down, as a sampled design does, instead of refusing
             the point (for samplers that know nothing of them: EMA Workbench, SALib).

@@ -78,13 +78,16 @@ def mean_ci(values: Any, bounded: bool = False) -> tuple[float, float, float]:
     return m, float(low), float(high)
 
 
+#: Months (steps) at the end of each run whose mean is its steady state: the sweep reports'
+#: and the policy tools' one definition.
+STEADY_WINDOW = 24
 #: Drift allowed between the two halves of the final window: 0.01 absolute (a share of a
 #: percentage point) or 2 % of the level, whichever is larger (our tolerance).
 SETTLED_ABSOLUTE = 0.01
 SETTLED_RELATIVE = 0.02
 
 
-def drift(values: Any, window: int = 24) -> float:
+def drift(values: Any, window: int = STEADY_WINDOW) -> float:
     """Mean of the last half of the final `window` values minus the mean of its first half."""
     x = np.asarray(values, dtype=float)[-window:]
     half = x.shape[0] // 2
@@ -93,7 +96,7 @@ def drift(values: Any, window: int = 24) -> float:
     return float(np.nanmean(x[half:]) - np.nanmean(x[:half]))
 
 
-def settled(values: Any, window: int = 24) -> bool:
+def settled(values: Any, window: int = STEADY_WINDOW) -> bool:
     """Whether a series has settled: its `drift` over the final window within the tolerance.
 
     The tolerance is the larger of `SETTLED_ABSOLUTE` and `SETTLED_RELATIVE` times the

@@ -99,7 +99,7 @@ def test_two_objectives_front_stays_non_dominated_on_fresh_seeds(tmp_path):
     files = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"experiment.json", "runs", "optuna.journal", "trials.csv", "front.csv", "optimize.json"} <= files
     rows = table(tmp_path / "out")
-    assert rows.groupby("run_id").size().eq(6).all()  # the steady-state window: the last fifth of 30 steps
+    assert rows.groupby("run_id").size().eq(24).all()  # the steady-state window: the final 24 of 30 steps
 
 
 KILL = """\
