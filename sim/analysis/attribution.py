@@ -58,6 +58,7 @@ def explain_best(exp: Experiment, out: str | Path, results: Results, replication
         steps = exp.point_steps(best)
         window = steps if any(m == "run_mean" for _, m, _ in HEADLINE) else STEADY_WINDOW
         explain(exp.point_scenario(second), exp.point_scenario(best), where, seeds=seeds, steps=steps,
-                window=window, measure=measure, outcomes=tuple(measure), resume=where.exists(), **run)
+                window=window, measure=measure, outcomes=tuple(measure),
+                names=(results.labels[second], results.labels[best]), resume=where.exists(), **run)
         written.append(where)
     return written

@@ -90,8 +90,9 @@ class Campaign:
     def measures(self) -> pd.DataFrame:
         """Every completed run's measures (``{outcome}/steady``, ``/final``), by run id."""
         if self._measures is None:
-            self._measures = pd.concat(self._frames).sort_index() if self._frames else pd.DataFrame(
-                columns=[f"{o}/{m}" for o in self.outcomes for m in ("steady", "final")])
+            empty = pd.DataFrame({f"{o}/{m}": pd.Series(dtype=float) for o in self.outcomes
+                                  for m in ("steady", "final")}, index=pd.Index([], dtype="int64", name="run_id"))
+            self._measures = pd.concat(self._frames).sort_index() if self._frames else empty
             self._frames = [self._measures]
         return self._measures
 

@@ -136,7 +136,8 @@ def combination(a: dict[str, Any], b: dict[str, Any], levers: list[Lever], mask:
 def explain(a: ScenarioBase, b: ScenarioBase, out: str | Path, *, seeds: list[int], steps: int,
             window: int | None = None, measure: str | dict[str, str] = "steady",
             outcomes: tuple[str, ...] = OUTCOMES,
-            groups: dict[str, list[str]] | None = None, resume: bool = False, workers: int = 1,
+            groups: dict[str, list[str]] | None = None, names: tuple[str, str] | None = None,
+            resume: bool = False, workers: int = 1,
             scheduler: str | None = None, progress: Progress = "never", stream: Any = None) -> Explanation:
     """Attribute B - A on `outcomes` to the levers they differ in; write explain.csv and explain.json.
 
@@ -150,6 +151,7 @@ def explain(a: ScenarioBase, b: ScenarioBase, out: str | Path, *, seeds: list[in
         measure: ``steady`` or ``final``, or one of them per outcome.
         outcomes: The outcomes attributed.
         groups: Lever name -> flat parameters switched together (``--group``).
+        names: How A and B are named in the sentences (default: the scenarios' names).
         resume: Finish an explanation started in `out`.
         workers: Local worker processes (1: in process).
         scheduler: A Dask scheduler's address instead.
@@ -171,7 +173,8 @@ def explain(a: ScenarioBase, b: ScenarioBase, out: str | Path, *, seeds: list[in
                   progress=progress, stream=stream) as campaign:
         runs = campaign.run(points, "combinations")
         ran, notes = campaign.ran, campaign.notes
-    result = attribute(runs, levers, outcomes, measure, a=str(a.name), b=str(b.name))
+    name_a, name_b = names or (str(a.name), str(b.name))
+    result = attribute(runs, levers, outcomes, measure, a=name_a, b=name_b)
     result.ran, result.seconds, result.notes = ran, time.perf_counter() - start, notes
     write(result, Path(out))
     return result
@@ -203,7 +206,9 @@ def sentence(outcome: str, a: str, b: str, total: tuple[float, float, float], ro
     """``participation is 0.350 higher in B than in A (95 %: 0.30 to 0.40); monitoring accounts for 0.21 ...``."""
     mean, low, high = total
     what = outcome.replace("_", " ")
-    way = "higher" if mean > 0 else "lower" if mean < 0 else "no different"
+    if mean == 0:
+        return f"{what} is the same in {b} as in {a} on every replication: there is nothing to attribute."
+    way = "higher" if mean > 0 else "lower"
     head = f"{what} is {abs(mean):.3g} {way} in {b} than in {a} (95 % interval of the difference {low:.3g} to {high:.3g})"
     ranked = sorted(rows, key=lambda r: -abs(r["shapley"]))
     parts = [f"{r['lever']} accounts for {r['shapley']:+.3g} [{r['shapley/low']:+.3g}, {r['shapley/high']:+.3g}]"

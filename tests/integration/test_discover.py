@@ -72,7 +72,7 @@ steps: 30
 seed: 2
 discover:
   outcome: participation
-  below: 0.55
+  below: 0.3
   contexts: 120
 """
 
@@ -81,7 +81,7 @@ def test_discover_on_the_model_reports_a_box_for_a_named_policy(tmp_path):
     path = write(tmp_path / "model.yaml", MODEL)
     done = coprod("discover", path, "--out", tmp_path / "out", "--workers", "2", timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "box 1:" in done.stdout and "of the contexts where participation is below 0.55" in done.stdout
+    assert "box 1:" in done.stdout and "of the contexts where participation is below 0.3" in done.stdout
     summary = json.loads((tmp_path / "out" / "discover.json").read_text())
     assert 0 < summary["cases"] < 120
     box = summary["boxes"][0]

@@ -141,7 +141,7 @@ def test_killed_and_resumed_loses_no_trial_and_repeats_none(tmp_path):
     assert list(trials.trial) == list(range(32)) and (trials.state == "complete").all()
     assert trials.equals(reference)  # the same trials an uninterrupted run asks, the same scores
     rows, ref_rows = table(out), table(whole)
-    assert rows.groupby("run_id").size().eq(8).all() and rows.equals(ref_rows)  # no run twice, none lost
+    assert rows.groupby("run_id").size().eq(24).all() and rows.equals(ref_rows)  # no run twice, none lost
     ran = int(done.stdout.split("coprod: ")[-1].split(" runs")[0])
     assert ran == ref_rows.run_id.nunique() - before  # only the missing runs were made
     assert json.loads((out / "experiment.json").read_text())["hash"] == \
