@@ -26,7 +26,8 @@ COLUMNS = {"morris": ("mu", "mu_star", "sigma", "mu_star_conf"), "sobol": ("S1",
 
 
 def _factors(manifest: dict[str, Any]) -> list[Factor]:
-    return [Factor(f["name"], None, f["low"], f["high"], f["integer"]) for f in manifest["factors"]]
+    return [Factor(f["name"], None, f["low"], f["high"], f["integer"],
+                   None if f.get("choices") is None else tuple(f["choices"])) for f in manifest["factors"]]
 
 
 def indices(manifest: dict[str, Any], runs: pd.DataFrame) -> tuple[pd.DataFrame | None, list[str]]:
