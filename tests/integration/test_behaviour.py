@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from sim.validation.checks import CHECKS
 from sim.validation.runs import steady
 
