@@ -1,7 +1,7 @@
 """Sensitivity indices of a morris or sobol sweep, computed with SALib.
 
-Each headline outcome is reduced to one scalar per run (its headline measure: the final
-value, or the mean over the run for quality growth), averaged over the replications of
+Each headline outcome is reduced to one scalar per run (its headline measure: the steady
+state, the mean over the final 24 months), averaged over the replications of
 each design point, and analysed in design order against the unrounded sample stored in
 ``experiment.json``:
 
