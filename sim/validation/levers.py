@@ -39,7 +39,11 @@ CONTEXT: dict[str, tuple[str, dict]] = {
     "austerity_response": ("austerity", {}),
     "online_share": ("consultative", {}),
     "digital_cost_gap": ("consultative", {"service.channel": "online"}),
-    "complementarity": ("austerity", {}),
+    # Complementarity scales citizens' output by the administration's effort relative to its
+    # reference: it acts only where effort departs from the reference (at production 0.05,
+    # half of it) and citizens produce enough for the scaling to show (in austerity they
+    # produce little: effects under 0.005).
+    "complementarity": ("co_delivery", {"administration.production": 0.05}),
     "network_effect": ("open_platform", {}), "online_reference_share": ("open_platform", {}),
     "data_control": ("open_platform", {}), "data_value": ("open_platform", {}),
     "offline_capacity_share": ("traditional", {}),
