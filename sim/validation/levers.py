@@ -1,5 +1,7 @@
-"""The dead-lever screen: every numeric lever of the governance, administration and service
-sections moves at least one headline outcome, in a scenario where it is active.
+"""The dead-lever screen: every screened lever moves a headline outcome where it acts.
+
+Every numeric lever of the governance, administration and service sections must move at
+least one headline outcome, in a scenario where it is active.
 
 One factor at a time: each lever is set to the low and the high end of its screening range
 (its declared range, narrowed where the declared one reaches values no scenario uses, as

@@ -17,6 +17,8 @@ the punisher's cost per unit of fine (``punishment_ratio``); noise is ``detectio
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from sim.primitives.stats import mean_ci
@@ -46,7 +48,7 @@ def punishment_severity(reps: int) -> PatternResult:
     strong = mean_earnings(sessions(LAB_PUNISHMENT, reps, ROUNDS, {**TRIO, **STRONG}))
     by_effect = [mean_contribution(sessions(LAB_PUNISHMENT, reps, ROUNDS, {"governance.punishment_ratio": r}))
                  for r in EFFECTIVENESS]
-    steps = [_gain(b, a) for a, b in zip(by_effect, by_effect[1:], strict=False)]
+    steps = [_gain(b, a) for a, b in pairwise(by_effect)]
     regular_gain, strong_gain = _gain(regular, none), _gain(strong, regular)
     top = _gain(by_effect[-1], by_effect[0])
     checks = {
