@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -35,10 +36,12 @@ class Response:
     reports: np.ndarray
     acted: np.ndarray
 
-    @property
+    @cached_property
     def heard(self) -> np.ndarray:
         """Citizens who had input mature this month (they learn from the response)."""
-        return (self.effort > 0) | (self.reports > 0)
+        heard = np.greater(self.effort, 0)
+        heard |= self.reports > 0
+        return heard
 
     def acted_share(self) -> float | None:
         """Share of the citizens with matured input whose input was acted on (None if none)."""
@@ -79,7 +82,10 @@ class RandomResponse(ResponseRule):
         self.queue: deque[np.ndarray] = deque()
 
     def apply(self, effort, reports, rng):  # noqa: D102
-        self.queue.append(np.stack([effort, reports]).astype(np.float32))
+        queued = np.empty((2, effort.shape[0]), dtype=np.float32)  # input as float32, in one block
+        queued[0] = effort
+        queued[1] = reports
+        self.queue.append(queued)
         if len(self.queue) <= self.response_delay:
             return None
         matured = self.queue.popleft()

@@ -97,13 +97,15 @@ def loafing_factor(task_group: float, assigned: np.ndarray, loafing: float) -> n
     return np.where(assigned, own, pooled)
 
 
-def willingness(tau: np.ndarray, multiplier: np.ndarray, cost_factor, private_gain) -> np.ndarray:
+def willingness(tau: np.ndarray, multiplier: np.ndarray, cost_factor, private_gain,
+                out: np.ndarray | None = None) -> np.ndarray:
     """Desired contribution before sanctions, noise and access, clipped to [0, 1].
 
     ``tau * multiplier * cost factor + private gain``, where `multiplier` is the product of
-    the trust, efficacy, need and motivation factors.
+    the trust, efficacy, need and motivation factors; written into `out` if given (it may
+    be `multiplier` itself).
     """
-    out = tau * multiplier
+    out = np.multiply(tau, multiplier, out=out)
     out *= cost_factor
     out += private_gain
     return np.clip(out, 0.0, 1.0, out=out)
@@ -116,7 +118,10 @@ def add_noise(c: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarr
     """
     if sigma > 0:
         u = rng.random(c.shape[0])
-        c *= 1.0 + sigma * np.sqrt(12.0) * (u - 0.5)
+        u -= 0.5
+        u *= sigma * np.sqrt(12.0)
+        u += 1.0
+        c *= u  # c x (1 + sigma sqrt(12) (u - 0.5))
         np.clip(c, 0.0, 1.0, out=c)
     return c
 

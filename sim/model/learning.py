@@ -46,9 +46,11 @@ def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
     """Move beliefs toward a mix of neighbours' and the visible aggregate contribution."""
     w = p["neighbour_weight"]
     lam = p["belief_learning"]
-    target = w * neighbour_mean + (1.0 - w) * visible_mean
+    target = np.multiply(w, neighbour_mean)
+    target += (1.0 - w) * visible_mean
     belief *= 1.0 - lam
-    belief += lam * target
+    target *= lam
+    belief += target
     return belief
 
 
@@ -67,8 +69,12 @@ def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict) ->
             mean efficacy mixed with the published share of input acted on).
         p: Resolved model parameters.
     """
-    efficacy += p["social_learning"] * (observed - efficacy)
-    efficacy += p["efficacy_forgetting"] * (p["initial_efficacy"] - efficacy)
+    move = np.subtract(observed, efficacy)
+    move *= p["social_learning"]
+    efficacy += move
+    np.subtract(p["initial_efficacy"], efficacy, out=move)
+    move *= p["efficacy_forgetting"]
+    efficacy += move
     np.clip(efficacy, 0.0, 1.0, out=efficacy)
 
 
@@ -77,24 +83,29 @@ def trust_target(prior, received, standard, effort_ratio, expectation, p) -> np.
 
     ``prior + w_perf (received/standard - 1) + w_effort (effort ratio - 1)
     + w_disc (received - expected) / expected``, with the performance and disconfirmation
-    terms bounded to [-1, 1] each.
+    terms bounded to [-1, 1] each. `received` is per citizen or one value for everybody.
     """
     perf = np.clip(received / standard - 1.0, -1.0, 1.0)
-    disc = np.clip((received - expectation) / np.maximum(expectation, 0.05 * standard), -1.0, 1.0)
+    disc = np.subtract(received, expectation)
+    disc /= np.maximum(expectation, 0.05 * standard)
+    np.clip(disc, -1.0, 1.0, out=disc)
     target = prior + p["performance_weight"] * perf
     target += p["trust_effort_weight"] * float(np.clip(effort_ratio - 1.0, -1.0, 1.0))
-    target += p["disconfirmation_weight"] * disc
+    disc *= p["disconfirmation_weight"]
+    target += disc
     return np.clip(target, 0.0, 1.0, out=target)
 
 
 def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
     """Trust moves toward its target: at rate `gain` when rising, `loss` when falling."""
-    step = target - trust
+    step = np.subtract(target, trust)
     step *= np.where(step > 0, gain, loss)
     trust += step
     np.clip(trust, 0.0, 1.0, out=trust)
 
 
-def update_expectation(expectation: np.ndarray, received: np.ndarray, rate: float) -> None:
-    """Expected quality adapts toward the quality received (adaptive expectations)."""
-    expectation += rate * (received - expectation)
+def update_expectation(expectation: np.ndarray, received, rate: float) -> None:
+    """Expected quality adapts toward the quality received (per citizen, or one value)."""
+    move = np.subtract(received, expectation)
+    move *= rate
+    expectation += move

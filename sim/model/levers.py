@@ -30,7 +30,14 @@ STRUCTURAL: frozenset[str] = frozenset(
 
 
 def derive(model: Any) -> None:
-    """(Re)compute what the model derives from its parameters once per setting."""
+    """(Re)compute what the model derives from its parameters once per setting.
+
+    Besides the incentive factors and the like, this keeps the per-citizen terms of the
+    decision rule that do not change while the levers do (the motivation of a collective
+    task, the need the service is measured against, the participation threshold, the
+    trust and report propensity a citizen started with), so a step computes them once
+    per setting rather than once a month.
+    """
     p, c = model.p, model.citizens
     reward = model.rules.rewards.rate()
     model.cost_factor, model.private_gain = behaviour.incentive_factors(
@@ -39,6 +46,15 @@ def derive(model: Any) -> None:
     model.data_base = 1.0 - c.privacy * (1.0 - p["data_control"])
     model.integration = integration_efficiency(p["administrations"], p["interoperability"])
     model.share_online = online_share_of(p["channel"], p["online_share"])
+    model.motive = behaviour.loafing_factor(p["task_group_size"], c.assigned, p["loafing"])
+    model.need_standard = c.need * p["quality_standard"]
+    model.threshold = p["min_hours"] / np.maximum(c.time_budget, 1e-9)
+    model.able = c.time_budget >= p["min_hours"]
+    if model.rules.response.administered:
+        model.trust_then = behaviour.factor(c.trust_prior, p["trust_weight"], p["trust_reference"])
+    else:  # a lab game: no administration to trust
+        model.trust_then = np.ones(c.n)
+    model.half_propensity_then = 0.5 * (p["report_propensity"] * model.trust_then)
 
 
 def apply_levers(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:

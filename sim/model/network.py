@@ -267,6 +267,28 @@ def neighbour_means(adjacency: sp.csr_array, columns: np.ndarray, degree: np.nda
     return out
 
 
+class Neighbourhood:
+    """Means over each node's neighbours for a fixed network, with the divisors kept.
+
+    The same numbers as `neighbour_means` (one sparse product, then a division by the
+    degree), without recomputing per call what depends on the network only.
+    """
+
+    def __init__(self, adjacency: sp.csr_array, degree: np.ndarray):
+        """Keep the adjacency, the degree as a float divisor (1 where isolated) and the isolated nodes."""
+        self.adjacency = adjacency
+        self.isolated = np.flatnonzero(degree == 0)
+        self.divisor = np.where(degree > 0, degree, 1).astype(np.float64)[:, None]
+
+    def means(self, columns: np.ndarray, fallback) -> np.ndarray:
+        """`neighbour_means` of the ``(n, k)`` columns; ``fallback[k]`` where a node has no neighbour."""
+        total = self.adjacency @ columns
+        total /= self.divisor
+        if self.isolated.shape[0]:
+            total[self.isolated] = fallback
+        return total
+
+
 def to_networkx(adjacency: sp.csr_array) -> nx.Graph:
     """Convert an adjacency matrix to a :class:`networkx.Graph` (for drawing small graphs only)."""
     return nx.from_scipy_sparse_array(adjacency)

@@ -16,16 +16,9 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.model.metrics import gini, group_gap, share, top_share
+from sim.model.metrics import gini, share, top_share
 from sim.model.population import TYPE_NAMES
-from sim.model.record import (
-    StepRecord,
-    excluded,
-    exited,
-    free_riding,
-    took_part_collective,
-    took_part_individual,
-)
+from sim.model.record import StepRecord, classify
 from sim.model.service import SOURCES
 
 #: Model reporter names, in the order the DataCollector records them.
@@ -77,36 +70,58 @@ def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
     return float(values[mask].mean()) if k else float("nan")
 
 
-def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates) -> dict[str, float]:
-    """Every reporter's value for one step, in `REPORTERS` order."""
-    acts = took_part_individual(record)
-    collective = took_part_collective(record)
-    active = acts | collective
-    out_of = excluded(record)
+def _shares_by(codes: np.ndarray, active: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Share of each code's citizens who are `active` (0 for an empty code), as `share` gives it."""
+    hits = np.bincount(codes[active], minlength=counts.shape[0])
+    return np.divide(hits, counts, out=np.zeros(counts.shape[0]), where=counts > 0)
+
+
+def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,
+            counts: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
+    """Every reporter's value for one step, in `REPORTERS` order.
+
+    Args:
+        record: The step's record.
+        citizens: The population's state after the step.
+        p: Resolved model parameters.
+        agg: The step's model-level results.
+        counts: `population_counts` of the citizens, if already known (they never change).
+    """
+    classes = classify(record)
+    active = classes.took_part
     n_active = int(np.count_nonzero(active))
     groups = p["groups"]
-    hours = record.hours + p["act_hours"] * (record.reports + record.shared + record.voted)
+    # Hours of every act: collective hours plus ``act_hours`` per individual act.
+    hours = np.add(record.reports, record.shared)
+    hours += record.voted
+    hours *= p["act_hours"]
+    hours += record.hours
+    group_counts, type_counts = counts or population_counts(citizens, groups)
+    by_group = _shares_by(citizens.group, active, group_counts)
+    by_type = _shares_by(citizens.ctype, active, type_counts)
+    present = group_counts > 0
+    rates = by_group[present]
     out: dict[str, float] = {
         "participation": share(active),
-        "participation_individual": share(acts),
-        "participation_collective": share(collective),
+        "participation_individual": share(classes.individual),
+        "participation_collective": share(classes.collective),
         "hours_per_participant": float(hours[active].sum()) / n_active if n_active else 0.0,
         "mean_contribution": float(record.contribution.mean()),
         "quality": float(agg.quality_stocks.sum()),
         **{f"quality_{s}": float(v) for s, v in zip(SOURCES, agg.quality_stocks, strict=True)},
         "quality_growth": agg.quality_growth,
-        "free_rider_share": share(free_riding(record)),
-        "exit_share": share(exited(record)),
-        "excluded_share": share(out_of),
+        "free_rider_share": share(classes.free_riding),
+        "exit_share": share(classes.exited),
+        "excluded_share": share(classes.excluded),
         "trust": float(citizens.trust.mean()),
         "efficacy": float(citizens.efficacy.mean()),
         "efficacy_heard": _mean_where(citizens.efficacy, citizens.feedback == 1),
         "efficacy_ignored": _mean_where(citizens.efficacy, citizens.feedback == 0),
         "legitimacy": agg.legitimacy,
-        "inclusiveness_gap": group_gap(active, citizens.group, groups),
-        "participation_most_deprived": share(active, within=citizens.group == 0),
-        "participation_least_deprived": share(active, within=citizens.group == groups - 1),
-        **{f"participation_{t}": share(active, within=citizens.ctype == k) for k, t in enumerate(TYPE_NAMES)},
+        "inclusiveness_gap": float(rates.max() - rates.min()) if rates.shape[0] >= 2 else 0.0,
+        "participation_most_deprived": float(by_group[0]),
+        "participation_least_deprived": float(by_group[groups - 1]),
+        **{f"participation_{t}": float(by_type[k]) for k, t in enumerate(TYPE_NAMES)},
         "contribution_gini": gini(hours),
         "top1_share": top_share(hours, 0.01),
         "admin_cost": agg.admin_cost,
@@ -117,6 +132,12 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates) -> dict
         "firm_free_rider_share": agg.firm_free_rider_share,
     }
     return {name: out[name] for name in REPORTERS}
+
+
+def population_counts(citizens: Any, groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Citizens per socio-economic group and per contributor type (fixed for a run)."""
+    return (np.bincount(citizens.group, minlength=groups),
+            np.bincount(citizens.ctype, minlength=len(TYPE_NAMES)))
 
 
 def _reader(name: str) -> Callable[[Any], float]:

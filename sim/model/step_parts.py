@@ -41,25 +41,36 @@ class Decision:
 
 
 def decide(model: Any, ctx: StepContext) -> Decision:
-    """Collective effort, report propensity and access for this month (all citizens at once)."""
+    """Collective effort, report propensity and access for this month (all citizens at once).
+
+    The terms that do not change while the levers do (motivation, need, threshold, the
+    trust a citizen started with) come from `sim.model.levers.derive`; the rest is computed
+    in place, one array per term.
+    """
     c, p, rules = model.citizens, model.p, model.rules
     sanctions = rules.sanctions
     tau = behaviour.schedule(c.slope, c.level, model.hump, c.belief)
-    motive = behaviour.loafing_factor(p["task_group_size"], c.assigned, p["loafing"])
+    motive = model.motive
     if sanctions.enforces:  # sanctions seen as illegitimate crowd out willingness
         motive = motive * (1.0 - p["crowding_out"] * (1.0 - sanctions.perceived))
     if rules.response.administered:
-        shortfall = 1.0 - model.quality_per_user / (c.need * p["quality_standard"])
-        np.clip(shortfall, 0.0, 1.0, out=shortfall)
-        context = motive * (1.0 + p["need_weight"] * shortfall)
+        # context = motive x (1 + need weight x shortfall of the service below one's need)
+        context = np.divide(model.quality_per_user, model.need_standard)
+        np.subtract(1.0, context, out=context)
+        np.clip(context, 0.0, 1.0, out=context)
+        context *= p["need_weight"]
+        context += 1.0
+        context *= motive
         trust_now = behaviour.factor(c.trust, p["trust_weight"], p["trust_reference"])
-        trust_then = behaviour.factor(c.trust_prior, p["trust_weight"], p["trust_reference"])
         efficacy_now = behaviour.factor(c.efficacy, p["efficacy_weight"], p["initial_efficacy"])
     else:  # a lab game: no administration to trust, no service to need
-        context = motive
-        trust_now = trust_then = efficacy_now = np.ones(c.n)
-    want = behaviour.willingness(tau, context * trust_now * efficacy_now, model.cost_factor, model.private_gain)
+        context = np.array(motive)
+        trust_now, efficacy_now = np.ones(c.n), np.ones(c.n)
+    trust_then = model.trust_then
     then = behaviour.willingness(tau, context * trust_then, model.cost_factor, model.private_gain)
+    context *= trust_now
+    context *= efficacy_now
+    want = behaviour.willingness(tau, context, model.cost_factor, model.private_gain, out=context)
     behaviour.add_noise(want, p["decision_noise"], model.rng)
     norm = sanctions.norm(ctx)
     if sanctions.enforces:
@@ -68,13 +79,17 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     if not rules.interaction.collective:
         want[:] = 0.0
         then[:] = 0.0
-    threshold = p["min_hours"] / np.maximum(c.time_budget, 1e-9)
+    threshold = model.threshold
     willing = want >= threshold
     admitted = rules.access.admit(c, willing, model.rng)
     want *= admitted
-    propensity = np.minimum(p["report_propensity"] * trust_now * efficacy_now, 1.0)
-    propensity_then = p["report_propensity"] * trust_then
-    lost = ((then >= threshold) & ~willing) | (propensity < 0.5 * propensity_then)
+    propensity = trust_now  # report propensity x trust factor x efficacy factor, at most 1
+    propensity *= p["report_propensity"]
+    propensity *= efficacy_now
+    np.minimum(propensity, 1.0, out=propensity)
+    lost = np.greater_equal(then, threshold, out=np.empty(c.n, dtype=bool))
+    lost &= ~willing
+    lost |= propensity < model.half_propensity_then
     return Decision(want, willing, admitted, norm, propensity, lost)
 
 
