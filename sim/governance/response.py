@@ -28,7 +28,7 @@ class Response:
 
     Attributes:
         effort: Matured collective effort, per citizen (float32).
-        reports: Matured reports, per citizen (float32, 0 or 1).
+        reports: Matured reports, per citizen (float32 counts).
         acted: Whether the citizen's matured input was acted on (bool).
     """
 
@@ -80,6 +80,7 @@ class RandomResponse(ResponseRule):
 
     def setup(self, citizens, rng):  # noqa: D102
         self.queue: deque[np.ndarray] = deque()
+        self.draws = np.empty(citizens.n, dtype=np.float32)  # reused each month
 
     def apply(self, effort, reports, rng):  # noqa: D102
         queued = np.empty((2, effort.shape[0]), dtype=np.float32)  # input as float32, in one block
@@ -89,7 +90,9 @@ class RandomResponse(ResponseRule):
         if len(self.queue) <= self.response_delay:
             return None
         matured = self.queue.popleft()
-        acted = rng.random(matured.shape[1], dtype=np.float32) < self.responsiveness
+        if self.draws.shape[0] != matured.shape[1]:
+            self.draws = np.empty(matured.shape[1], dtype=np.float32)
+        acted = rng.random(dtype=np.float32, out=self.draws) < self.responsiveness
         return Response(matured[0], matured[1], acted)
 
 

@@ -38,14 +38,15 @@ from sim.model.reporters import (
     REPORTERS,
     Aggregates,
     OutcomeCollector,
+    Strata,
     collector_reporters,
     empty_record,
     measure,
-    population_counts,
 )
 from sim.model.service import Quality, quality_per_user, support
 from sim.model.step_parts import Decision, decide, respond
 from sim.primitives.errors import InputError, Origin
+from sim.primitives.numeric import Scratch, mean
 
 __all__ = ["REPORTERS", "CoProductionModel"]
 #: Weight of the latest step in the co-production average that austerity cuts respond to.
@@ -82,13 +83,14 @@ class CoProductionModel(mesa.Model):
         self.degree = np.diff(self.adjacency.indptr)
         self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
         self.neighbourhood = Neighbourhood(self.adjacency, self.degree)
+        self.scratch = Scratch(n)  # work arrays of the step (no temporaries at a million citizens)
         for rule in self.rules:
             rule.setup(self.citizens, self.rng)
         self.citizens.assigned = self.rules.responsibility.assigned
         # Incentive factors, the data-sharing base and the like are fixed while the levers
         # are: computed once (and again when a lever changes, `set_levers`).
         derive(self)
-        self.counts = population_counts(self.citizens, p["groups"])  # fixed for the run
+        self.strata = Strata.of(self.citizens, p["groups"])  # fixed for the run
         self.firms = FirmSector(p, self.rng)
         self.substitute_value = 0.0  # private alternative offered by substitutive firms
         self.citizen_agents = [Citizen(self, i) for i in range(n)]
@@ -130,12 +132,13 @@ class CoProductionModel(mesa.Model):
         prev = c.contribution
         needs_active = rules.sanctions.needs_neighbour_active
         first = self.steps == 1  # nothing observed yet: expect what one believes
-        columns = [prev, c.efficacy]
+        columns = self.scratch("observed", columns=3 if needs_active else 2)
+        columns[:, 0] = prev
+        columns[:, 1] = c.efficacy
         if needs_active:  # monitors: who gave something last month and still punishes
-            columns.append((prev > 0) * c.punish)
-        visible = float(prev.mean())
-        means = self.neighbourhood.means(np.column_stack(columns),
-                                         [visible, self.p["initial_efficacy"], 0.0][: len(columns)])
+            columns[:, 2] = (prev > 0) * c.punish
+        visible = mean(prev)
+        means = self.neighbourhood.means(columns, [visible, self.p["initial_efficacy"], 0.0][: columns.shape[1]])
         self.neighbour_efficacy = means[:, 1]
         if first:  # expect neighbours to give, and to monitor, as one believes they do
             belief = c.belief.copy()
@@ -151,8 +154,8 @@ class CoProductionModel(mesa.Model):
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
         c.eligible = rules.access.eligible(c)
         d: Decision = decide(self, ctx)
-        acts = individual_acts(c.uses, c.engagement, d.report_propensity,
-                               c.trust * self.data_base, p, self.rng)
+        consent = np.multiply(c.trust, self.data_base, out=self.scratch("consent"))
+        acts = individual_acts(c.uses, c.engagement, d.report_propensity, consent, p, self.rng, self.scratch)
         liable = c.uses & c.eligible
         enforces = rules.sanctions.enforces
         # With no rule there is no norm: nobody offends.
@@ -190,19 +193,21 @@ class CoProductionModel(mesa.Model):
                       + reward_cost + rules.responsibility.cost())
         for admin in self.administrations:
             admin.cost = admin_cost / len(self.administrations)
-        payoff = c.payoff
+        payoff, term = c.payoff, self.scratch("payoff_term")
         np.multiply(c.uses, self.quality_per_user, out=payoff)
-        payoff += np.where(c.uses, 0.0, c.outside)  # non-users have their private alternative
-        payoff -= c.cost * d.contribution
+        # Non-users have their private alternative (finite and >= 0, so this is exactly
+        # ``np.where(uses, 0, outside)``).
+        payoff += np.multiply(c.outside, ~c.uses, out=term)
+        payoff -= np.multiply(c.cost, d.contribution, out=term)
         if enforces:  # (subtracting no fines is the identity)
             payoff -= sanction.fines
             payoff -= sanction.punisher_cost
         payoff += reward_paid
         c.contribution = d.contribution
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
-                         admin_cost, float(payoff.mean()) - admin_cost, rules.sanctions.perceived,
+                         admin_cost, mean(payoff) - admin_cost, rules.sanctions.perceived,
                          firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)))
-        record.outcomes = measure(record, c, p, agg, self.counts)
+        record.outcomes = measure(record, c, p, agg, self.strata, self.scratch)
         c.ever_active |= took_part(record)
         self.last_step = record
         self.datacollector.collect(self)
@@ -225,13 +230,15 @@ class CoProductionModel(mesa.Model):
             return
         received = self.quality_per_user  # one value: every citizen judges the same service
         standard = p["quality_standard"]
-        target = learning.trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p)
-        learning.update_trust(c.trust, target, p["trust_gain"], p["trust_loss"])
-        learning.update_expectation(c.expectation, received, p["expectation_learning"])
+        work = self.scratch
+        target = learning.trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p,
+                                       work=work)
+        learning.update_trust(c.trust, target, p["trust_gain"], p["trust_loss"], work=work)
+        learning.update_expectation(c.expectation, received, p["expectation_learning"], work=work)
         publicity = p["feedback_publicity"]
-        observed = np.multiply(1.0 - publicity, self.neighbour_efficacy)
+        observed = np.multiply(1.0 - publicity, self.neighbour_efficacy, out=work("observed_efficacy"))
         observed += publicity * self.published
-        learning.learn_by_observation(c.efficacy, observed, p)
+        learning.learn_by_observation(c.efficacy, observed, p, work=work)
 
 
 def _signature() -> inspect.Signature:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.primitives.numeric import Scratch
 from sim.primitives.params import Param
 from sim.primitives.sources import BANDURA, EREV_ROTH, FG2010, JAMES, SJOBERG, SLOVIC, VAN_RYZIN
 
@@ -54,13 +55,18 @@ def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
     return belief
 
 
-def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float) -> None:
-    """Citizens whose input matured move toward 1 if it was acted on, else toward 0."""
+def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float) -> np.ndarray:
+    """Citizens whose input matured move toward 1 if it was acted on, else toward 0.
+
+    Returns:
+        The indices of the citizens who learned (those heard).
+    """
     idx = np.flatnonzero(heard)
     efficacy[idx] += rate * (acted[idx] - efficacy[idx])
+    return idx
 
 
-def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict) -> None:
+def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict, work: Scratch | None = None) -> None:
     """Everyone: toward what neighbours and public signals show, and back toward the prior.
 
     Args:
@@ -68,8 +74,9 @@ def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict) ->
         observed: What each citizen can observe of responsiveness this month (neighbours'
             mean efficacy mixed with the published share of input acted on).
         p: Resolved model parameters.
+        work: Work arrays for the intermediate terms (fresh arrays if None).
     """
-    move = np.subtract(observed, efficacy)
+    move = np.subtract(observed, efficacy, out=None if work is None else work("efficacy_move"))
     move *= p["social_learning"]
     efficacy += move
     np.subtract(p["initial_efficacy"], efficacy, out=move)
@@ -78,34 +85,38 @@ def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict) ->
     np.clip(efficacy, 0.0, 1.0, out=efficacy)
 
 
-def trust_target(prior, received, standard, effort_ratio, expectation, p) -> np.ndarray:  # noqa: PLR0917
+def trust_target(prior, received, standard, effort_ratio, expectation, p,  # noqa: PLR0917
+                 work: Scratch | None = None) -> np.ndarray:
     """Trust each citizen's experience supports (levels, not growth rates), in [0, 1].
 
     ``prior + w_perf (received/standard - 1) + w_effort (effort ratio - 1)
     + w_disc (received - expected) / expected``, with the performance and disconfirmation
-    terms bounded to [-1, 1] each. `received` is per citizen or one value for everybody.
+    terms bounded to [-1, 1] each. `received` is per citizen or one value for everybody;
+    intermediate terms (and the result) go into `work` arrays if given.
     """
+    work = work or Scratch(np.shape(prior)[0])
     perf = np.clip(received / standard - 1.0, -1.0, 1.0)
-    disc = np.subtract(received, expectation)
-    disc /= np.maximum(expectation, 0.05 * standard)
+    disc = np.subtract(received, expectation, out=work("disconfirmation"))
+    disc /= np.maximum(expectation, 0.05 * standard, out=work("expected_floor"))
     np.clip(disc, -1.0, 1.0, out=disc)
-    target = prior + p["performance_weight"] * perf
+    target = np.add(prior, p["performance_weight"] * perf, out=work("trust_target"))
     target += p["trust_effort_weight"] * float(np.clip(effort_ratio - 1.0, -1.0, 1.0))
     disc *= p["disconfirmation_weight"]
     target += disc
     return np.clip(target, 0.0, 1.0, out=target)
 
 
-def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
+def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float,
+                 work: Scratch | None = None) -> None:
     """Trust moves toward its target: at rate `gain` when rising, `loss` when falling."""
-    step = np.subtract(target, trust)
+    step = np.subtract(target, trust, out=None if work is None else work("trust_step"))
     step *= np.where(step > 0, gain, loss)
     trust += step
     np.clip(trust, 0.0, 1.0, out=trust)
 
 
-def update_expectation(expectation: np.ndarray, received, rate: float) -> None:
+def update_expectation(expectation: np.ndarray, received, rate: float, work: Scratch | None = None) -> None:
     """Expected quality adapts toward the quality received (per citizen, or one value)."""
-    move = np.subtract(received, expectation)
+    move = np.subtract(received, expectation, out=None if work is None else work("expectation_move"))
     move *= rate
     expectation += move

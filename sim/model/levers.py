@@ -42,6 +42,9 @@ def derive(model: Any) -> None:
     reward = model.rules.rewards.rate()
     model.cost_factor, model.private_gain = behaviour.incentive_factors(
         c.cost, p["mpcr"], reward, p["incentive_sensitivity"])
+    # Nobody gains privately from giving (the usual case): the decision rule skips the
+    # term (adding zero to a non-negative product changes nothing).
+    model.gains = model.private_gain if np.any(model.private_gain) else None
     model.compliance_cost = np.maximum(c.cost - p["mpcr"] - reward, 0.0)
     model.data_base = 1.0 - c.privacy * (1.0 - p["data_control"])
     model.integration = integration_efficiency(p["administrations"], p["interoperability"])
