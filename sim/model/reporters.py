@@ -16,7 +16,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.model.metrics import gini, share, top_share
+from sim.model.metrics import concentration, share
 from sim.model.population import TYPE_NAMES
 from sim.model.record import StepRecord, classify
 from sim.model.service import SOURCES
@@ -130,6 +130,7 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
     by_group = strata.shares(active, strata.groups, strata.group_sizes, mask)
     by_type = strata.shares(active, strata.types, strata.type_sizes, mask)
     present = [rate for rate, k in zip(by_group, strata.group_sizes, strict=True) if k]
+    hours_gini, top1 = concentration(hours, 0.01)
     out: dict[str, float] = {
         "participation": share(active),
         "participation_individual": share(classes.individual),
@@ -151,8 +152,8 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
         "participation_most_deprived": by_group[0],
         "participation_least_deprived": by_group[groups - 1],
         **{f"participation_{t}": by_type[k] for k, t in enumerate(TYPE_NAMES)},
-        "contribution_gini": gini(hours),
-        "top1_share": top_share(hours, 0.01),
+        "contribution_gini": hours_gini,
+        "top1_share": top1,
         "admin_cost": agg.admin_cost,
         "active_firms": agg.active_firms,
         "welfare": agg.welfare,
