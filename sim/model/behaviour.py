@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.primitives.numeric import clip
 from sim.primitives.params import Param
 from sim.primitives.sources import FLEDDERUS, FREY_JEGEN, KARAU, LATANE, PARRADO
 
@@ -112,7 +113,7 @@ def willingness(tau: np.ndarray, multiplier: np.ndarray, cost_factor, private_ga
     out *= cost_factor
     if private_gain is not None:
         out += private_gain
-    return np.clip(out, 0.0, 1.0, out=out)
+    return clip(out, 0.0, 1.0, out=out)
 
 
 def add_noise(c: np.ndarray, sigma: float, rng: np.random.Generator,
@@ -128,7 +129,7 @@ def add_noise(c: np.ndarray, sigma: float, rng: np.random.Generator,
         u *= sigma * np.sqrt(12.0)
         u += 1.0
         c *= u  # c x (1 + sigma sqrt(12) (u - 0.5))
-        np.clip(c, 0.0, 1.0, out=c)
+        clip(c, 0.0, 1.0, out=c)
     return c
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.primitives.numeric import Scratch
+from sim.primitives.numeric import Scratch, clip
 from sim.primitives.params import Param
 from sim.primitives.sources import BANDURA, EREV_ROTH, FG2010, JAMES, SJOBERG, SLOVIC, VAN_RYZIN
 
@@ -82,7 +82,7 @@ def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict, wo
     np.subtract(p["initial_efficacy"], efficacy, out=move)
     move *= p["efficacy_forgetting"]
     efficacy += move
-    np.clip(efficacy, 0.0, 1.0, out=efficacy)
+    clip(efficacy, 0.0, 1.0, out=efficacy)
 
 
 def trust_target(prior, received, standard, effort_ratio, expectation, p,  # noqa: PLR0917
@@ -95,15 +95,15 @@ def trust_target(prior, received, standard, effort_ratio, expectation, p,  # noq
     intermediate terms (and the result) go into `work` arrays if given.
     """
     work = work or Scratch(np.shape(prior)[0])
-    perf = np.clip(received / standard - 1.0, -1.0, 1.0)
+    perf = clip(received / standard - 1.0, -1.0, 1.0)
     disc = np.subtract(received, expectation, out=work("disconfirmation"))
     disc /= np.maximum(expectation, 0.05 * standard, out=work("expected_floor"))
-    np.clip(disc, -1.0, 1.0, out=disc)
+    clip(disc, -1.0, 1.0, out=disc)
     target = np.add(prior, p["performance_weight"] * perf, out=work("trust_target"))
-    target += p["trust_effort_weight"] * float(np.clip(effort_ratio - 1.0, -1.0, 1.0))
+    target += p["trust_effort_weight"] * float(clip(effort_ratio - 1.0, -1.0, 1.0))
     disc *= p["disconfirmation_weight"]
     target += disc
-    return np.clip(target, 0.0, 1.0, out=target)
+    return clip(target, 0.0, 1.0, out=target)
 
 
 def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float,
@@ -112,7 +112,7 @@ def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float
     step = np.subtract(target, trust, out=None if work is None else work("trust_step"))
     step *= np.where(step > 0, gain, loss)
     trust += step
-    np.clip(trust, 0.0, 1.0, out=trust)
+    clip(trust, 0.0, 1.0, out=trust)
 
 
 def update_expectation(expectation: np.ndarray, received, rate: float, work: Scratch | None = None) -> None:

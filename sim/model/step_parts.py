@@ -17,6 +17,7 @@ import numpy as np
 from sim.governance import Response, StepContext
 from sim.model import behaviour, learning
 from sim.model.record import StepRecord
+from sim.primitives.numeric import clip
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def decide(model: Any, ctx: StepContext) -> Decision:
         # context = motive x (1 + need weight x shortfall of the service below one's need)
         context = np.divide(model.quality_per_user, model.need_standard)
         np.subtract(1.0, context, out=context)
-        np.clip(context, 0.0, 1.0, out=context)
+        clip(context, 0.0, 1.0, out=context)
         context *= p["need_weight"]
         context += 1.0
         context *= motive

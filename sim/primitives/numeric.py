@@ -41,6 +41,17 @@ def pareto_mean_one(rng: np.random.Generator, tail: float, n: int) -> np.ndarray
     return np.minimum(scale * u ** (-1.0 / tail), PARETO_CAP)
 
 
+try:  # the ufunc `np.clip` calls, without its Python-level argument handling (NumPy 2)
+    from numpy._core.umath import clip as _clip  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another NumPy layout: the public function
+    _clip = np.clip
+
+
+def clip(values: np.ndarray, low: float, high: float, out: np.ndarray | None = None) -> np.ndarray:
+    """``np.clip(values, low, high, out=out)``: the same ufunc, called directly."""
+    return _clip(values, low, high, out=out)
+
+
 def mean(values: np.ndarray) -> float:
     """Mean of a non-empty float64 array: the same number as ``values.mean()``.
 
@@ -62,11 +73,11 @@ class Scratch:
     def __init__(self, n: int):
         """Buffers of `n` rows."""
         self.n = n
-        self._buffers: dict[tuple[str, str, int], np.ndarray] = {}
+        self._buffers: dict[tuple[str, type, int], np.ndarray] = {}
 
     def __call__(self, name: str, dtype: type = np.float64, columns: int = 0) -> np.ndarray:
         """The buffer called `name`: shape ``(n,)``, or ``(n, columns)`` if `columns` > 0."""
-        key = (name, np.dtype(dtype).str, columns)
+        key = (name, dtype, columns)
         buffer = self._buffers.get(key)
         if buffer is None:
             shape = (self.n, columns) if columns else (self.n,)
