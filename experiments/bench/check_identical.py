@@ -12,12 +12,15 @@ the working tree's code and once with the code of ``REV`` (exported with ``git a
 into a temporary folder, imported from there: the check fails if the import resolves
 elsewhere), and the two ``timeseries.csv`` files are compared byte for byte. The outputs
 of ``REV`` are cached per commit hash under ``--cache`` so that repeated checks only run
-the working tree. Exit status 1 if any file differs.
+the working tree. Exit status 1 if any file differs. With ``--except COLUMN`` the files
+must be byte-identical once that column is left out, and the largest relative difference
+in the column is printed (for a change known to touch one outcome only).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import filecmp
 import subprocess
 import sys
@@ -72,11 +75,32 @@ def run_all(root: Path, out: Path, cases, python: str) -> None:
         print(f"  ran {root.name}: {label} seed {seed}", flush=True)
 
 
+def without(path: Path, columns: list[str]) -> tuple[list[list[str]], dict[str, list[str]]]:
+    """The CSV's rows without `columns` (as text), and those columns' values."""
+    with path.open(newline="") as f:
+        rows = list(csv.reader(f))
+    drop = [i for i, name in enumerate(rows[0]) if name in columns]
+    kept = [[v for i, v in enumerate(row) if i not in drop] for row in rows]
+    return kept, {rows[0][i]: [row[i] for row in rows[1:]] for i in drop}
+
+
+def relative(a: list[str], b: list[str]) -> float:
+    """Largest relative difference between two columns of numbers given as text."""
+    worst = 0.0
+    for x, y in zip(a, b, strict=True):
+        if x != y:
+            fx, fy = float(x), float(y)
+            worst = max(worst, abs(fx - fy) / max(abs(fx), abs(fy), 1e-300))
+    return worst
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rev", help="git revision to compare with (e.g. the commit you started from)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "coprod_identical")
+    parser.add_argument("--except", dest="excepted", action="append", default=[], metavar="COLUMN",
+                        help="compare without this column; print its largest relative difference")
     args = parser.parse_args(argv)
     sha = subprocess.run(["git", "rev-parse", args.rev], check=True, capture_output=True, text=True,
                          cwd=ROOT).stdout.strip()
@@ -90,14 +114,25 @@ def main(argv: list[str] | None = None) -> int:
     run_all(base_src, args.cache / f"out-{sha}", cases, sys.executable)
     with tempfile.TemporaryDirectory() as tmp:
         run_all(ROOT, Path(tmp), cases, sys.executable)
-        differ = []
+        differ, worst = [], dict.fromkeys(args.excepted, 0.0)
         for label, _, _, seed in cases:
             name = f"{label}-seed{seed}/timeseries.csv"
-            if not filecmp.cmp(args.cache / f"out-{sha}" / name, Path(tmp) / name, shallow=False):
+            before, after = args.cache / f"out-{sha}" / name, Path(tmp) / name
+            if not args.excepted:
+                if not filecmp.cmp(before, after, shallow=False):
+                    differ.append(name)
+                continue
+            (rows_a, cols_a), (rows_b, cols_b) = without(before, args.excepted), without(after, args.excepted)
+            if rows_a != rows_b:
                 differ.append(name)
+            for column in cols_a:
+                worst[column] = max(worst[column], relative(cols_a[column], cols_b[column]))
     for name in differ:
         print(f"DIFFERS  {name}")
-    print(f"{len(cases) - len(differ)}/{len(cases)} timeseries.csv byte-identical to {args.rev}")
+    left_out = f" without {', '.join(args.excepted)}" if args.excepted else ""
+    print(f"{len(cases) - len(differ)}/{len(cases)} timeseries.csv byte-identical to {args.rev}{left_out}")
+    for column, value in worst.items():
+        print(f"  {column}: largest relative difference {value:.3g}")
     return 1 if differ else 0
 
 
