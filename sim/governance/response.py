@@ -80,7 +80,7 @@ class RandomResponse(ResponseRule):
 
     def setup(self, citizens, rng):  # noqa: D102
         self.queue: deque[np.ndarray] = deque()
-        self.draws = np.empty(citizens.n, dtype=np.float32)  # reused each month
+        self.draws = np.empty(0, dtype=np.float32)  # reused each month (sized on first use)
 
     def apply(self, effort, reports, rng):  # noqa: D102
         queued = np.empty((2, effort.shape[0]), dtype=np.float32)  # input as float32, in one block
