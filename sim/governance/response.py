@@ -82,6 +82,10 @@ class RandomResponse(ResponseRule):
         self.queue: deque[np.ndarray] = deque()
         self.draws = np.empty(0, dtype=np.float32)  # reused each month (sized on first use)
 
+    def replace(self, idx):  # noqa: D102 (inputs pending for a resident who left are void)
+        for pending in self.queue:
+            pending[:, idx] = 0.0
+
     def apply(self, effort, reports, rng):  # noqa: D102
         queued = np.empty((2, effort.shape[0]), dtype=np.float32)  # input as float32, in one block
         queued[0] = effort

@@ -38,13 +38,13 @@ from sim.model.reporters import (
     REPORTERS,
     Aggregates,
     OutcomeCollector,
-    Strata,
     collector_reporters,
     empty_record,
     measure,
 )
 from sim.model.service import Quality, quality_per_user, support
 from sim.model.step_parts import Decision, decide, respond
+from sim.model.turnover import move
 from sim.primitives.errors import InputError, Origin
 from sim.primitives.numeric import Scratch, mean
 
@@ -74,6 +74,9 @@ class CoProductionModel(mesa.Model):
         except InputError as err:
             raise err.at(Origin("constructor", type(self).__name__)) from None
         self.rules = Rules.build(p)
+        # A stream of its own for residential turnover (`sim.model.turnover`), spawned from
+        # the seed: the same movers and newcomers whatever the levers draw.
+        self.turnover_rng = self.rng.spawn(1)[0]
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
         self.adjacency = build_network(
@@ -90,7 +93,6 @@ class CoProductionModel(mesa.Model):
         # Incentive factors, the data-sharing base and the like are fixed while the levers
         # are: computed once (and again when a lever changes, `set_levers`).
         derive(self)
-        self.strata = Strata.of(self.citizens, p["groups"])  # fixed for the run
         self.firms = FirmSector(p, self.rng)
         self.substitute_value = 0.0  # private alternative offered by substitutive firms
         self.citizen_agents = [Citizen(self, i) for i in range(n)]
@@ -149,6 +151,7 @@ class CoProductionModel(mesa.Model):
     def step(self) -> None:
         """Advance the whole population by one month and collect the outcomes."""
         c, p, rules = self.citizens, self.p, self.rules
+        move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
         # Substitutive firms' private alternative adds to every citizen's outside option.
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
@@ -160,7 +163,7 @@ class CoProductionModel(mesa.Model):
         enforces = rules.sanctions.enforces
         # With no rule there is no norm: nobody offends.
         offenders = liable & (d.contribution < d.norm) if enforces else np.zeros(c.n, dtype=bool)
-        sanction = rules.sanctions.apply(ctx, offenders, liable, self.rng)
+        sanction = rules.sanctions.apply(ctx, offenders, liable, d.contribution > 0, self.rng)
         if enforces:
             c.trust[sanction.wrongful] *= 1.0 - p["wrongful_trust_loss"]
         production, effort_ratio = self._produce()
@@ -168,6 +171,8 @@ class CoProductionModel(mesa.Model):
                             d.willing, c.eligible, d.admitted, c.uses, self.able,
                             acts.reports, acts.shared, np.zeros(c.n, dtype=bool), d.lost,
                             c.ever_active.copy())
+        record.fines = sanction.fines
+        record.punishing_cost = np.broadcast_to(sanction.punisher_cost, (c.n,))
         citizens_quality, handled = respond(self, record, support(effort_ratio, p["complementarity"]))
         reward_paid, reward_cost = rules.rewards.apply(d.contribution)
         users = float(np.count_nonzero(c.uses))

@@ -19,6 +19,7 @@ import numpy as np
 from sim.governance import REGISTRY, make_rule
 from sim.model import behaviour
 from sim.model.administration import integration_efficiency
+from sim.model.derived import citizen_terms
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.service import online_share_of
 from sim.primitives.errors import InputError, Problem
@@ -32,32 +33,19 @@ STRUCTURAL: frozenset[str] = frozenset(
 def derive(model: Any) -> None:
     """(Re)compute what the model derives from its parameters once per setting.
 
-    Besides the incentive factors and the like, this keeps the per-citizen terms of the
-    decision rule that do not change while the levers do (the motivation of a collective
-    task, the need the service is measured against, the participation threshold, the
-    trust and report propensity a citizen started with), so a step computes them once
-    per setting rather than once a month.
+    With the incentive factors and the like, the per-citizen terms of the decision rule
+    and the outcomes' strata (`sim.model.derived`), so a step computes them once per
+    setting rather than once a month.
     """
     p, c = model.p, model.citizens
     reward = model.rules.rewards.rate()
     model.cost_factor, model.private_gain = behaviour.incentive_factors(
         c.cost, p["mpcr"], reward, p["incentive_sensitivity"])
-    # Nobody gains privately from giving (the usual case): the decision rule skips the
-    # term (adding zero to a non-negative product changes nothing).
-    model.gains = model.private_gain if np.any(model.private_gain) else None
     model.compliance_cost = np.maximum(c.cost - p["mpcr"] - reward, 0.0)
     model.data_base = 1.0 - c.privacy * (1.0 - p["data_control"])
     model.integration = integration_efficiency(p["administrations"], p["interoperability"])
     model.share_online = online_share_of(p["channel"], p["online_share"])
-    model.motive = behaviour.loafing_factor(p["task_group_size"], c.assigned, p["loafing"])
-    model.need_standard = c.need * p["quality_standard"]
-    model.threshold = p["min_hours"] / np.maximum(c.time_budget, 1e-9)
-    model.able = c.time_budget >= p["min_hours"]
-    if model.rules.response.administered:
-        model.trust_then = behaviour.factor(c.trust_prior, p["trust_weight"], p["trust_reference"])
-    else:  # a lab game: no administration to trust
-        model.trust_then = np.ones(c.n)
-    model.half_propensity_then = 0.5 * (p["report_propensity"] * model.trust_then)
+    citizen_terms(model)
 
 
 def apply_levers(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:

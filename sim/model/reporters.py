@@ -73,7 +73,7 @@ def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class Strata:
-    """The fixed subpopulations outcomes are broken down by: groups and contributor types.
+    """The subpopulations outcomes are broken down by: groups and contributor types.
 
     Attributes:
         groups: One mask per socio-economic group (0 = most deprived).
@@ -89,11 +89,21 @@ class Strata:
 
     @classmethod
     def of(cls, citizens: Any, groups: int) -> Strata:
-        """The strata of a population (groups and types never change during a run)."""
+        """The strata of a population (kept by the model; updated when residents are replaced)."""
         by_group = tuple(citizens.group == g for g in range(groups))
         by_type = tuple(citizens.ctype == k for k in range(len(TYPE_NAMES)))
         return cls(by_group, by_type, tuple(int(np.count_nonzero(m)) for m in by_group),
                    tuple(int(np.count_nonzero(m)) for m in by_type))
+
+    def moved(self, citizens: Any, idx: np.ndarray) -> Strata:
+        """The strata once newcomers took the homes `idx` (their group and type are their own)."""
+        group, ctype = citizens.group[idx], citizens.ctype[idx]
+        for g, mask in enumerate(self.groups):
+            mask[idx] = group == g
+        for k, mask in enumerate(self.types):
+            mask[idx] = ctype == k
+        return Strata(self.groups, self.types, tuple(int(np.count_nonzero(m)) for m in self.groups),
+                      tuple(int(np.count_nonzero(m)) for m in self.types))
 
     @staticmethod
     def shares(active: np.ndarray, masks: tuple[np.ndarray, ...], sizes: tuple[int, ...],
