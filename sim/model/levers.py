@@ -20,6 +20,7 @@ from sim.governance import REGISTRY, make_rule
 from sim.model import behaviour
 from sim.model.administration import integration_efficiency
 from sim.model.budgeting import PB_PARAMS
+from sim.model.derived import citizen_terms
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.service import online_share_of
 from sim.primitives.errors import InputError, Problem
@@ -33,7 +34,12 @@ PB_NAMES: frozenset[str] = frozenset(p.name for p in PB_PARAMS)
 
 
 def derive(model: Any) -> None:
-    """(Re)compute what the model derives from its parameters once per setting."""
+    """(Re)compute what the model derives from its parameters once per setting.
+
+    With the incentive factors and the like, the per-citizen terms of the decision rule
+    and the outcomes' strata (`sim.model.derived`), so a step computes them once per
+    setting rather than once a month.
+    """
     p, c = model.p, model.citizens
     reward = model.rules.rewards.rate()
     model.cost_factor, model.private_gain = behaviour.incentive_factors(
@@ -42,6 +48,7 @@ def derive(model: Any) -> None:
     model.data_base = 1.0 - c.privacy * (1.0 - p["data_control"])
     model.integration = integration_efficiency(p["administrations"], p["interoperability"])
     model.share_online = online_share_of(p["channel"], p["online_share"])
+    citizen_terms(model)
 
 
 def apply_levers(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
