@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import threading
-from typing import cast
 
 import solara
 import solara.lab
@@ -32,6 +31,8 @@ from dashboards.controls import SettingsEditor
 from dashboards.info_view import InfoView
 from dashboards.live_view import LiveView
 from dashboards.player import SPEED_MAX
+from dashboards.results_view import ResultsView
+from dashboards.run_fields import MonthsField, SeedField
 from dashboards.settings import Settings, scenarios, try_value
 from dashboards.state import (
     ab_result,
@@ -227,48 +228,6 @@ def RunControlsInner():
 
 
 @solara.component
-def SeedField():
-    """The seed (same seed and settings give the same run)."""
-    error, set_error = solara.use_state(cast(tuple[str, str] | None, None))
-    current = settings.value
-
-    def on_seed(text: str) -> None:
-        try:
-            settings.set(settings.value.with_seed(text))
-            set_error(None)
-        except InputError as err:
-            set_error((text, err.message))
-
-    value = error[0] if error else str(current.run_seed())
-    solara.InputText("Seed", value=value, on_value=on_seed, continuous_update=False,
-                     error=error[1] if error else False, dense=True, classes=["coprod-seed"])
-
-
-@solara.component
-def MonthsField():
-    """The planned months: playing pauses there once; changes the current run at once."""
-    error, set_error = solara.use_state(cast(tuple[str, str] | None, None))
-    current = settings.value
-
-    def on_months(text: str) -> None:
-        try:
-            new = settings.value.with_steps(text)
-        except InputError as err:
-            set_error((text, err.message))
-            return
-        set_error(None)
-        settings.set(new)
-        run = current_run.value
-        if run is not None:
-            run.set_horizon(new.horizon())
-            force_update()
-
-    value = error[0] if error else str(current.horizon())
-    solara.InputText("Planned months", value=value, on_value=on_months, continuous_update=False,
-                     error=error[1] if error else False, dense=True, classes=["coprod-months"])
-
-
-@solara.component
 def Page():
     """The dashboard."""
 
@@ -299,3 +258,5 @@ def Page():
             TeachingView()
         with solara.lab.Tab("Info", classes=["coprod-tab-info"]):
             InfoView()
+        with solara.lab.Tab("Results explorer", classes=["coprod-tab-results"]):
+            ResultsView()

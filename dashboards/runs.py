@@ -42,10 +42,13 @@ def build_model(settings: Settings) -> tuple[CoProductionModel, dict[str, Any]]:
 
 
 def scenario_events(scenario: Any) -> list[tuple[int, str]]:
-    """A scenario's timed events as ``(month, label)`` (none until scenarios declare them).
+    """A scenario's timed events as ``(month, label)``, sorted (none if it declares none).
 
-    Reads ``scenario.events`` when the scenario schema has it: items that are ``(month,
-    label)`` pairs or mappings with a ``month`` (or ``step``) and a ``label``.
+    The one place the dashboard reads a scenario's events; everything downstream takes the
+    ``(month, label)`` list (`Run.start`'s ``events``, `charts`, `sim.analysis.style.mark_events`),
+    so when the scenario schema's ``events:`` lands with its ``events_of(scenario)``, this
+    body becomes that call. Until then it reads ``scenario.events`` if present: ``(month,
+    label)`` pairs, or mappings/objects with a ``month`` (or ``step``) and a ``label``.
     """
     out = []
     for item in getattr(scenario, "events", None) or ():
@@ -102,14 +105,19 @@ class Run:
         self.gate = FrameGate(self.wake)
 
     @classmethod
-    def start(cls, settings: Settings) -> Run:
-        """Build the model (step 0) and its figures (the layout is cached per network)."""
+    def start(cls, settings: Settings, events: charts.Events | None = None) -> Run:
+        """Build the model (step 0) and its figures (the layout is cached per network).
+
+        Args:
+            settings: What to run.
+            events: Timed events ``(month, label)`` every timeline marks (default: the
+                scenario's, `scenario_events`); levers applied during the run are added.
+        """
         model, kwargs = build_model(settings)
-        scenario = settings.loaded()
         horizon = settings.horizon()
         figures = {"outcomes": charts.outcomes_figure(horizon), "mechanisms": charts.mechanisms_figure(horizon)}
-        return cls(model, settings, kwargs, horizon, figures, NetworkFigure(model),
-                   events=scenario_events(scenario))
+        marks = scenario_events(settings.loaded()) if events is None else sorted((int(m), str(t)) for m, t in events)
+        return cls(model, settings, kwargs, horizon, figures, NetworkFigure(model), events=marks)
 
     @property
     def steps(self) -> int:

@@ -18,6 +18,7 @@ import solara
 from mesa.visualization.utils import force_update
 
 from dashboards.ab import Comparison
+from dashboards.results import Policy
 from dashboards.runs import Run
 from dashboards.settings import Settings, scenarios
 from sim.primitives.errors import InputError
@@ -48,6 +49,9 @@ ab_busy = solara.reactive(cast("str | None", None))
 ab_steps = solara.reactive("")
 lesson_index = solara.reactive(0)  # the lesson shown in the teaching tab
 active_lesson = solara.reactive(cast("int | None", None))  # the lesson loaded into the live run
+results_folder = solara.reactive("runs")  # where the results explorer looks
+results_chosen = solara.reactive(cast("str | None", None))  # the output folder shown
+results_pick = solara.reactive(cast("str | None", None))  # the policy picked in it
 _request = solara.reactive(cast(object, None))  # the latest Reset asked for (older ones are dropped)
 
 
@@ -143,6 +147,7 @@ def pause() -> None:
     if run is not None:
         run.player.pause()
     playing.set(False)
+    force_update()  # the month and values the run stopped at, now; the images follow
 
 
 def set_speed(value: int) -> None:
@@ -165,3 +170,43 @@ def apply_levers() -> None:
         return
     run_error.set(None)
     force_update()
+
+
+#: The tabs, in the order `app.Page` shows them (`tab_index`).
+TABS = ("live", "ab", "teaching", "info", "results")
+
+
+def load_policy(policy: Policy) -> None:
+    """The results explorer's "Load into the live run": its settings in the sidebar, reset, Live tab."""
+    try:
+        new = policy.settings()
+    except InputError as err:
+        run_error.set(err.message)
+        return
+    field_errors.set({})
+    active_lesson.set(None)
+    settings.set(new)
+    tab_index.set(TABS.index("live"))
+    start_run(new)
+
+
+def policy_to_ab(policy: Policy, side: str) -> None:
+    """The results explorer's "Set as A / B": its levers on that side, its base in the sidebar."""
+    try:
+        base = policy.base_settings()
+    except InputError as err:
+        ab_message.set(err.message)
+        return
+    current = settings.value
+    if (current.scenario, dict(current.overrides)) != (base.scenario, dict(base.overrides)):
+        field_errors.set({})
+        active_lesson.set(None)
+        settings.set(base)
+        ab_overrides.set({"A": {}, "B": {}})
+        start_run(base)
+    ab_overrides.set({**ab_overrides.value, side: policy.overrides()})
+    ab_errors.set({**ab_errors.value, side: {}})
+    ab_result.set(None)
+    if policy.steps:
+        ab_steps.set(str(policy.steps))
+    tab_index.set(TABS.index("ab"))

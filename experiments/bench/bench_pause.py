@@ -99,8 +99,10 @@ def pause_latency(page) -> float:
     log = page.evaluate("() => window.coprodLog")
     clicked = page.evaluate("() => window.coprodClick")
     label = min(t for t, kind, text in log if kind == "button" and text.lower() == "play")
-    months = [t for t, kind, _ in log if kind == "month" and t >= clicked]
-    return (max([label, *months]) - clicked) / 1000.0
+    shown = [(t, text) for t, kind, text in log if kind == "month"]
+    changes = [t for (t, text), (_, before) in zip(shown[1:], shown, strict=False)
+               if text != before and t >= clicked]  # the month shown moved on after the click
+    return (max([label, *changes]) - clicked) / 1000.0
 
 
 def main(argv: list[str] | None = None) -> int:

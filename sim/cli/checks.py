@@ -17,8 +17,9 @@ class PatternOption(argparse._AppendAction):
     the patterns loads the model, which every other command (and ``coprod --help``) skips.
     """
 
-    @property  # type: ignore[override]
+    @property
     def help(self) -> str:
+        """The option's help, with every pattern id."""
         from sim.validation import PATTERNS  # noqa: PLC0415
 
         return "run only this pattern (repeatable); one of: " + ", ".join(PATTERNS)

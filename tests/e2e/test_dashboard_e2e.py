@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from sim.inputs.experiment import load_experiment_file
 from sim.model.reporters import REPORTERS
+from sim.policy.optimize import optimize
 from tests import browser as b
-from tests.helpers import ROOT, wait_until
+from tests.helpers import ROOT, wait_until, write
 
 pytestmark = pytest.mark.dashboard
 
@@ -233,3 +235,102 @@ def test_classroom_mode_shows_a_few_levers_in_large_type(page, tmp_path):
                          "'.coprod-classroom-levers .coprod-field-label')).fontSize)")
     assert size >= 20, size
     b.shot(page, tmp_path, "08_classroom")
+
+
+TINY_SEARCH = """\
+description: |
+  Which sanctions and responsiveness give participation at least cost?
+
+  A tiny search for the dashboard's results explorer.
+base: consultative
+levers:
+  governance.sanctions: [none, peer, admin]
+  administration.responsiveness: [0.1, 1.0]
+fixed: {population.citizens: 150}
+replications: 2
+steps: 24
+seed: 3
+optimize:
+  objectives: {participation: maximize, admin_cost: minimize}
+  trials: 8
+  batch: 4
+  population: 4
+  reevaluate: 2
+"""
+
+
+@pytest.fixture(scope="module")
+def optimized(tmp_path_factory):
+    """A real (tiny) ``coprod optimize`` output folder under a results folder; its front."""
+    root = tmp_path_factory.mktemp("results")
+    spec = load_experiment_file(write(root / "tiny.yaml", TINY_SEARCH))
+    done = optimize(spec, root / "tiny_search")
+    assert len(done.front) >= 2, done.front
+    return root, done.front
+
+
+def test_results_explorer_loads_a_pareto_policy_into_the_live_run_and_ab(page, optimized, tmp_path):
+    root, front = optimized
+    page.click(".coprod-tab-results")
+    page.wait_for_selector(".coprod-results-folder input")
+    b.type_value(page, ".coprod-results-folder", str(root))
+    page.wait_for_selector(".coprod-pareto svg")
+    assert "tiny_search (optimize)" in page.inner_text(".coprod-results-choice")
+    points = page.locator('.coprod-pareto g[id^="pick-"]:not([id$="-interval"])')
+    assert points.count() == len(front)
+    svg = page.inner_html(".coprod-pareto")
+    assert "% of all citizens; higher is better" in svg and "cost per citizen per month; lower is better" in svg
+    shots = [b.shot(page, tmp_path, "09_results_front")]
+
+    # Click the policy with the most participation, then the one with the least.
+    best, least = (front.loc[front["participation/fresh"].idxmax()], front.loc[front["participation/fresh"].idxmin()])
+    for member in (best, least):
+        page.locator(f'.coprod-pareto g[id="pick-{int(member.trial)}"]').click()
+        page.wait_for_function("t => { const e = document.querySelector('.coprod-results-policy');"
+                               " return e && e.innerText.includes('Picked: trial ' + t); }", arg=int(member.trial))
+        levers = page.inner_text(".coprod-results-levers")
+        assert f"sanctions {member['governance.sanctions']}" in levers, levers
+        assert "Participation" in page.inner_text(".coprod-results-scores")
+    shots.append(b.shot(page, tmp_path, "10_results_picked"))
+
+    # The least participating policy as A, the most as B: the A/B tab runs them.
+    page.click(".coprod-results-A")
+    page.wait_for_selector(".coprod-ab-A")
+    assert f"sanctions {least['governance.sanctions']}" in page.inner_text(".coprod-ab-A")
+    page.click(".coprod-tab-results")
+    page.locator(f'.coprod-pareto g[id="pick-{int(best.trial)}"]').click()
+    page.wait_for_function("t => document.querySelector('.coprod-results-policy').innerText.includes('trial ' + t)",
+                           arg=int(best.trial))
+    page.click(".coprod-results-B")
+    page.wait_for_selector(".coprod-ab-B")
+    assert f"sanctions {best['governance.sanctions']}" in page.inner_text(".coprod-ab-B")
+    assert page.input_value(".coprod-ab-months input") == "24"
+    b.wait_idle(page)
+    page.click(".coprod-ab-run")
+    page.wait_for_selector(".coprod-ab-svg svg")
+    differences = page.inner_text(".coprod-ab-differences")
+    assert "citizens" not in differences  # the experiment's fixed 150 citizens: the sidebar's, both sides
+    assert "responsiveness: A=" in differences, differences
+    shots.append(b.shot(page, tmp_path, "11_results_in_ab"))
+
+    # Load the best policy into the live run: its levers, the fixed citizens, its months.
+    page.click(".coprod-tab-results")
+    page.wait_for_selector(".coprod-results-live")
+    page.click(".coprod-results-live")
+    b.wait_idle(page)
+    page.wait_for_selector(".coprod-charts")
+    page.wait_for_function("() => document.querySelector('.coprod-population')"
+                           " && document.querySelector('.coprod-population').innerText.startsWith('150 citizens')")
+    assert b.month(page) == 0 and "of 24 planned" in page.inner_text(".coprod-run-controls")
+    assert page.inner_text(".coprod-field-sanctions .v-select__selection").strip() == best["governance.sanctions"]
+    b.click_step(page, 3)
+    assert 0 <= b.outcome(page, "participation") <= 1
+    shots.append(b.shot(page, tmp_path, "12_results_live"))
+    print("\nscreenshots:", *shots, sep="\n  ")
+
+
+def test_results_explorer_says_how_to_make_results_when_there_are_none(page, tmp_path):
+    page.click(".coprod-tab-results")
+    b.type_value(page, ".coprod-results-folder", str(tmp_path))
+    page.wait_for_selector(".coprod-results-none")
+    assert "coprod optimize experiments/policy_search.yaml" in page.inner_text(".coprod-results-none")

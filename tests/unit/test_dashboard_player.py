@@ -110,3 +110,16 @@ def test_scenario_events_are_read_as_month_and_label():
 
     assert scenario_events(Scenario()) == [(3, "open"), (7, "event"), (12, "fine 1")]
     assert scenario_events(object()) == []
+
+
+def test_events_given_to_a_run_are_marked_on_its_timelines():
+    settings = Settings("consultative").with_value("citizens", 200)
+    plain, marked = Run.start(settings), Run.start(settings, events=[(4, "budget cut"), (2, "new rule")])
+    assert plain.events == [] and marked.events == [(2, "new rule"), (4, "budget cut")]
+    for run in (plain, marked):
+        run.step(6)
+    a, b = plain.draw(["outcomes"])["outcomes"], marked.draw(["outcomes"])["outcomes"]
+    assert a != b  # the same run, with two dashed lines and their labels
+    assert plain.frame().equals(marked.frame())
+    plain.close()
+    marked.close()
