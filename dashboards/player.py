@@ -47,6 +47,8 @@ class Player:
         self.reached_horizon = False
         self._playing = threading.Event()
         self._tick = threading.Event()
+        self._idle = threading.Event()  # clear while a step is under way
+        self._idle.set()
         self._closed = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -69,11 +71,17 @@ class Player:
         self._tick.set()
         self.wake.set()
 
-    def pause(self) -> None:
-        """Stop before the next step (returns at once; the step under way finishes)."""
+    def pause(self, settle: float = 0.0) -> bool:
+        """Stop before the next step; wait up to `settle` seconds for the step under way.
+
+        Waiting lets the page show the month the run stopped at in the same update as the
+        Play label (a step that takes longer finishes later and is shown then). Returns
+        whether no step is under way any more.
+        """
         self._playing.clear()
         self._tick.set()
         self.wake.set()
+        return self._idle.wait(settle) if settle > 0 else self._idle.is_set()
 
     def close(self) -> None:
         """Stop for good (the run is replaced or the page closed)."""
@@ -94,6 +102,10 @@ class Player:
                 self._tick.clear()
                 next_at = time.monotonic()
                 continue
+            self._idle.clear()
+            if not self._playing.is_set():  # paused meanwhile: Pause saw no step under way
+                self._idle.set()
+                continue
             try:
                 steps = self._step()
             except Exception as err:  # shown on the page; the player stops
@@ -101,6 +113,8 @@ class Player:
                 self._playing.clear()
                 self.wake.set()
                 continue
+            finally:
+                self._idle.set()
             if steps >= self.horizon and not self.reached_horizon:
                 self.reached_horizon = True
                 self._playing.clear()  # the planned end: pause once; Play continues

@@ -24,6 +24,8 @@ from dashboards.settings import Settings, scenarios
 from sim.primitives.errors import InputError
 
 DEFAULT_SCENARIO = "consultative"
+#: Seconds Pause waits for the step under way, so the page shows where the run stopped at once.
+PAUSE_SETTLE = 0.25
 
 
 def _default_settings() -> Settings:
@@ -145,7 +147,7 @@ def pause() -> None:
     """Pause: the player stops before its next step, at once; the page follows."""
     run = current_run.value
     if run is not None:
-        run.player.pause()
+        run.player.pause(settle=PAUSE_SETTLE)
     playing.set(False)
     force_update()  # the month and values the run stopped at, now; the images follow
 

@@ -47,6 +47,30 @@ def test_pause_stops_before_the_next_step_and_play_continues():
     p.close()
 
 
+def test_pause_can_wait_for_the_step_under_way_so_the_page_shows_where_it_stopped():
+    step, wake = Counter(), threading.Event()
+    p = play.Player(step, horizon=10_000, wake=wake)
+    p.speed = play.SPEED_MAX
+    p.play()
+    assert wait_until(lambda: step.steps >= 2, 30)
+    step.hold.clear()
+    step.entered.clear()
+    assert wait_until(step.entered.is_set, 30)
+    assert p.pause(settle=0.05) is False  # the held step is still under way
+    returned = []
+    waiter = threading.Thread(target=lambda: returned.append((p.pause(settle=60), step.steps)))
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive()  # waiting for the step, not returning at once
+    before = step.steps
+    step.hold.set()
+    waiter.join(60)
+    assert returned == [(True, before + 1)]  # back once the step finished: the month to show
+    assert not wait_until(lambda: step.steps > before + 1, 1.0)
+    assert p.pause(settle=60) is True  # nothing under way: at once
+    p.close()
+
+
 def test_play_pauses_once_at_the_horizon_then_goes_past_it():
     step, wake = Counter(), threading.Event()
     p = play.Player(step, horizon=5, wake=wake)
