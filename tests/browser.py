@@ -95,12 +95,19 @@ def chromium(profile: Path, width: int = 1500, height: int = 1000) -> Iterator[A
 
 
 class Requests:
-    """Every URL a page requests (and every WebSocket it opens); only local ones go out."""
+    """Every URL a page requests (and every WebSocket it opens); only local ones go out.
+
+    Also what failed: local requests answered with an error status, and script errors.
+    """
 
     def __init__(self, page: Any):
         """Record `page`'s requests and abort any to another host."""
         self.urls: list[str] = []
+        self.failed: list[str] = []  # local requests answered with an error (e.g. a missing asset)
+        self.script_errors: list[str] = []  # uncaught errors in the page's scripts
         page.on("request", lambda r: self.urls.append(r.url))
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("pageerror", lambda err: self.script_errors.append(str(err)))
         page.on("websocket", lambda ws: self.urls.append(ws.url))
         page.route("**/*", self._local_only)
 

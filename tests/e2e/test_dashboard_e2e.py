@@ -2,8 +2,9 @@
 
 Run alone with ``pytest -m dashboard``. One test per tab (Live, A/B, Teaching, Info, the
 results explorer) asserts what a user sees there; every page records its requests and
-fails if any left 127.0.0.1. Screenshots go under the test's temporary directory
-(``pytest -s`` prints their paths). Everything waits on what the page shows
+fails if any left 127.0.0.1, if a local one failed (a missing asset) or if a script
+raised. Screenshots go under the test's temporary directory (``pytest -s`` prints their
+paths). Everything waits on what the page shows
 (`tests.helpers.wait_until`, Playwright's waits), never on the clock, with generous
 timeouts: the machine may be loaded.
 """
@@ -64,6 +65,8 @@ def page(context, server):
     page.close()
     assert requests.urls, "no request was recorded"
     assert requests.outside() == [], f"requests left 127.0.0.1: {requests.outside()}"
+    assert requests.failed == [], f"requests failed (a missing asset, e.g. KaTeX): {requests.failed}"
+    assert requests.script_errors == [], f"script errors on the page: {requests.script_errors}"
 
 
 def test_live_tab_shows_the_run_its_mechanisms_and_plain_levers(page, tmp_path):
