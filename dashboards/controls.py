@@ -49,9 +49,9 @@ def ParamField(name: str, value: Any, error: tuple[str, str] | None, on_text: On
             low, high, step = slider
 
             def moved(v: float) -> None:
-                # The slider snaps an off-grid value (0.05 on a 0.1 grid) and reports it: that
-                # is not a move. A hand moves it by at least one step.
-                if abs(float(v) - float(value)) >= step / 2:
+                # The slider snaps an off-grid value (0.05 on a 0.1 grid: up to half a step
+                # away) and reports it: that is not a move. A hand moves it by a step or more.
+                if abs(float(v) - float(value)) > step / 2 + 1e-9:
                     on_text(name, int(v) if control.widget == "int" else _rounded(v, step))
 
             if control.widget == "int":

@@ -113,9 +113,16 @@ def ResultsView():
     if not found:
         solara.HTML(tag="p", unsafe_innerHTML=f"No results of optimize, discover or explain under "
                     f"<code>{html.escape(folder)}</code>. {HOW}", classes=["coprod-results-none"])
-        return
-    first = next(iter(found.values()))
-    chosen: str = results_chosen.value if results_chosen.value in found.values() else first  # type: ignore[assignment]
+    else:
+        ResultChoice(found)
+
+
+@solara.component
+def ResultChoice(found: dict[str, str]):
+    """Pick one of the output folders found (name -> path) and show it."""
+    chosen = results_chosen.value
+    if chosen is None or chosen not in found.values():
+        chosen = next(iter(found.values()))
 
     def choose(name: str) -> None:
         results_chosen.set(found[name])
@@ -126,8 +133,8 @@ def ResultsView():
     loaded = solara.use_memo(lambda: _load(chosen), [chosen])
     if isinstance(loaded, str):
         solara.Error(loaded, classes=["coprod-results-error"])
-        return
-    ResultBody(loaded)
+    else:
+        ResultBody(loaded)
 
 
 def _load(folder: str) -> Result | str:

@@ -111,6 +111,10 @@ def start_run(new_settings: Settings | None = None, then: Callable[[], None] | N
             if old is not None:
                 old.close()
             run.player.speed = speed.value
+            latest = settings.value  # planned months typed while the model was being built
+            if (latest.scenario, latest.overrides) == (chosen.scenario, chosen.overrides) \
+                    and latest.horizon() != run.horizon:
+                run.set_horizon(latest.horizon())
             current_run.set(run)
         run_error.set(error)
         busy.set(None)

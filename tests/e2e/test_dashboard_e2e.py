@@ -201,6 +201,7 @@ def test_teaching_tab_keeps_the_lesson_beside_the_run_and_debriefs(page, tmp_pat
     page.wait_for_selector(".coprod-teaching-charts")
     assert "Sanctions can fail" in page.inner_text(".coprod-lesson")
     b.plan_months(page, 30)
+    assert page.locator(".coprod-pending").count() == 0  # the sliders shown did not move a value
     page.click(".coprod-play")
     b.wait_month(page, 30)
     page.wait_for_selector(".coprod-verdicts")  # the debrief, once the baseline ran
