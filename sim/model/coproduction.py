@@ -28,6 +28,8 @@ from sim.model.acts import individual_acts
 from sim.model.administration import austerity_production
 from sim.model.agents import Administration, Citizen, Firm
 from sim.model.budgeting import ParticipatoryBudget
+from sim.model.choice import RuleChoice
+from sim.model.events import Schedule, apply_due, check_schedule
 from sim.model.firms import FirmSector
 from sim.model.levers import apply_levers, derive
 from sim.model.network import build_network, neighbour_means
@@ -60,16 +62,19 @@ class CoProductionModel(mesa.Model):
     What the last step computed is ``model.last_step`` (a `sim.model.record.StepRecord`).
     """
 
-    def __init__(self, *, rng=None, **params):
+    def __init__(self, *, rng=None, events=None, **params):
         """Build the population, network, rules and service from keyword parameters.
 
         Args:
             rng: Seed (int) or numpy Generator; same seed and parameters, same results.
+            events: Timed policy changes (`sim.model.events`): ``[{"month": 24, "set":
+                {"fine": 0.0}, "label": "..."}, ...]``, applied at the start of their month.
             **params: Model parameters (see `sim.model.parameters.MODEL_PARAMS`).
         """
         super().__init__(rng=rng)
         try:
             self.p = p = resolve_model_params(params)
+            self.policy_events = Schedule(check_schedule(events or (), p))
         except InputError as err:
             raise err.at(Origin("constructor", type(self).__name__)) from None
         self.rules = Rules.build(p)
@@ -105,6 +110,7 @@ class CoProductionModel(mesa.Model):
         self.quality_per_user = quality_per_user(self.service.total, 1.0, self.share_online, p)
         self.last_step: StepRecord = empty_record(n, p["min_hours"])
         self.budgeting = ParticipatoryBudget(p, self.citizens, self.rng)  # no draws if off
+        self.choice = RuleChoice(p)  # collective choice of rules (`sim.model.choice`); no draws
         self.datacollector = OutcomeCollector(
             model_reporters=collector_reporters(),
             tables={"budgeting": self.budgeting.columns},
@@ -147,6 +153,9 @@ class CoProductionModel(mesa.Model):
 
     def step(self) -> None:
         """Advance the whole population by one month and collect the outcomes."""
+        apply_due(self)  # this month's timed policy changes (`sim.model.events`)
+        if (chosen := self.choice.step(self)) is not None:  # users choose their rules (`sim.model.choice`)
+            apply_levers(self, chosen)
         c, p, rules = self.citizens, self.p, self.rules
         self.moved = move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
@@ -203,7 +212,8 @@ class CoProductionModel(mesa.Model):
         c.contribution = d.contribution
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
                          admin_cost, float(payoff.mean()) - admin_cost, rules.sanctions.perceived,
-                         firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)))
+                         firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)),
+                         self.choice.outcomes())
         record.outcomes = measure(record, c, p, agg)
         c.ever_active |= took_part(record)
         self.last_step = record
@@ -240,6 +250,7 @@ def _signature() -> inspect.Signature:
     kw = inspect.Parameter.KEYWORD_ONLY
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params.append(inspect.Parameter("rng", kw, default=None))
+    params.append(inspect.Parameter("events", kw, default=None))
     params += [inspect.Parameter(name, kw, default=p.default) for name, p in MODEL_PARAMS.items()]
     return inspect.Signature(params)
 

@@ -19,6 +19,7 @@ import numpy as np
 from sim.governance import REGISTRY, make_rule
 from sim.model import behaviour
 from sim.model.administration import integration_efficiency
+from sim.model.budgeting import PB_PARAMS
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.service import online_share_of
 from sim.primitives.errors import InputError, Problem
@@ -27,6 +28,8 @@ from sim.primitives.errors import InputError, Problem
 STRUCTURAL: frozenset[str] = frozenset(
     name for name, p in MODEL_PARAMS.items() if p.section == "population"
 ) | {"groups", "group_size", "firms", "administrations", "initial_quality"}
+#: The participatory budget's levers (it follows a change of them, `ParticipatoryBudget.relever`).
+PB_NAMES: frozenset[str] = frozenset(p.name for p in PB_PARAMS)
 
 
 def derive(model: Any) -> None:
@@ -68,5 +71,7 @@ def apply_levers(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
                     setattr(rule, p.name, changed[p.name])
     if "responsibility" in changed:
         model.citizens.assigned = model.rules.responsibility.assigned
+    if changed.keys() & (PB_NAMES | {"production"}):  # the budget follows production
+        model.budgeting.relever(model.citizens, model.rng)
     derive(model)
     return changed
