@@ -22,6 +22,7 @@ from dashboards.levers import label, number
 from dashboards.player import FrameGate, Player
 from dashboards.render import NetworkFigure
 from dashboards.settings import Settings
+from sim.inputs.events import events_of
 from sim.model.coproduction import CoProductionModel
 from sim.model.levers import STRUCTURAL
 from sim.model.reporters import REPORTERS
@@ -44,22 +45,11 @@ def build_model(settings: Settings) -> tuple[CoProductionModel, dict[str, Any]]:
 def scenario_events(scenario: Any) -> list[tuple[int, str]]:
     """A scenario's timed events as ``(month, label)``, sorted (none if it declares none).
 
-    The one place the dashboard reads a scenario's events; everything downstream takes the
-    ``(month, label)`` list (`Run.start`'s ``events``, `charts`, `sim.analysis.style.mark_events`),
-    so when the scenario schema's ``events:`` lands with its ``events_of(scenario)``, this
-    body becomes that call. Until then it reads ``scenario.events`` if present: ``(month,
-    label)`` pairs, or mappings/objects with a ``month`` (or ``step``) and a ``label``.
+    The one place the dashboard reads a scenario's events (`sim.inputs.events.events_of`,
+    from its ``events:``); everything downstream takes the ``(month, label)`` list
+    (`Run.start`'s ``events``, `charts`, `sim.analysis.style.mark_events`).
     """
-    out = []
-    for item in getattr(scenario, "events", None) or ():
-        if isinstance(item, tuple | list) and len(item) == 2:
-            out.append((int(item[0]), str(item[1])))
-            continue
-        get = item.get if isinstance(item, dict) else lambda k, d=None, i=item: getattr(i, k, d)
-        month = get("month", get("step"))
-        if month is not None:
-            out.append((int(month), str(get("label", "") or "event")))
-    return sorted(out)
+    return sorted((int(month), str(label)) for month, label in events_of(scenario))
 
 
 @dataclass(eq=False)

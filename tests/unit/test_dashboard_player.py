@@ -7,6 +7,7 @@ import threading
 from dashboards import player as play
 from dashboards.runs import Run, scenario_events
 from dashboards.settings import Settings
+from sim.inputs.events import events_of
 from sim.model.coproduction import CoProductionModel
 from tests.helpers import wait_until
 
@@ -128,12 +129,13 @@ def test_levers_applied_during_a_run_match_set_levers_and_become_events():
     run.close()
 
 
-def test_scenario_events_are_read_as_month_and_label():
-    class Scenario:
-        events = [(12, "fine 1"), {"month": 3, "label": "open"}, {"step": 7}]
-
-    assert scenario_events(Scenario()) == [(3, "open"), (7, "event"), (12, "fine 1")]
-    assert scenario_events(object()) == []
+def test_a_scenarios_events_are_marked_on_the_live_run():
+    settings = Settings("austerity_turn").with_value("citizens", 200)
+    expected = sorted(events_of(settings.loaded()))
+    assert expected and scenario_events(settings.loaded()) == expected
+    run = Run.start(settings)
+    assert run.events == expected
+    run.close()
 
 
 def test_events_given_to_a_run_are_marked_on_its_timelines():
