@@ -173,6 +173,10 @@ def test_report_files(local2):
     assert page.count("data:image/png;base64,") >= 2
     assert "http://" not in page and "https://" not in page and "<script" not in page
     assert "Which does best?" in page and len(results.verdicts) == 3
+    # the opening summary: one plain sentence per headline outcome, before the details
+    short = page[page.index("In short"):page.index("Which does best?")]
+    for v in results.verdicts:
+        assert f"On {v['outcome'].replace('_', ' ')} ({v['better']} is better), {v['best']} does best" in short
 
 
 def test_sensitivity_report_for_morris(tmp_path):
