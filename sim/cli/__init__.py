@@ -5,8 +5,8 @@ runs a scenario (a file, or a name from ``scenarios/``) and writes its outputs;
 ``coprod scenarios`` lists the named scenarios; ``sweep``, ``report``, ``validate`` and
 ``dashboard`` are the other subcommands. Exit status: 0 done, 2 bad input or a problem in
 the environment the user can fix (a message on stderr naming the field and what is
-allowed, never a traceback), 1 unexpected failure (``--debug`` shows its traceback), 130
-interrupted.
+allowed, or the folder, disk or scheduler; never a traceback), 1 unexpected failure
+(``--debug`` shows its traceback), 130 interrupted (Ctrl-C or SIGTERM, at any moment).
 
 Errors arrive here as structured values (`InputError`, `SetupError`) and are formatted
 only here.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 import sim
@@ -28,7 +29,7 @@ from sim.primitives.errors import InputError, SetupError
 
 #: The order ``coprod --help`` lists the subcommands in.
 ORDER = ("run", "scenarios", "sweep", "report", "validate", "dashboard")
-__all__ = ["COMMANDS", "checks", "main", "overrides", "single", "sweeps"]
+__all__ = ["COMMANDS", "checks", "entry", "main", "overrides", "single", "sweeps"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,8 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class TerminatedError(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the same clean stop, the same resume hint."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise TerminatedError
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``coprod`` console script; returns the exit status."""
+    """Run one command; returns the exit status (0 done, 1 unexpected, 2 bad input, 130 stopped)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -58,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, SetupError) as err:
         print(err.message, file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("coprod: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as err:
+        print(f"coprod: {'terminated' if isinstance(err, TerminatedError) else 'interrupted'}", file=sys.stderr)
         return 130
     except Exception as err:
         if args.debug or os.environ.get("COPROD_DEBUG"):
@@ -67,3 +76,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coprod: unexpected error: {type(err).__name__}: {err}\n"
               "(run again with `coprod --debug ...` to see the traceback)", file=sys.stderr)
         return 1
+
+
+def entry() -> int:
+    """The ``coprod`` console script: `main`, with SIGTERM handled like Ctrl-C.
+
+    Ctrl-C or SIGTERM at any moment once coprod's code runs, start-up included, ends with
+    status 130 and a one-line message, never a traceback; so does one that arrives while
+    the process exits (it is ignored then).
+    """
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return main()
+    except KeyboardInterrupt:  # between main's own handlers
+        print("coprod: interrupted", file=sys.stderr)
+        return 130
+    finally:  # exiting anyway: a late Ctrl-C must not print a traceback from a clean-up
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)

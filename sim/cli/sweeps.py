@@ -1,12 +1,58 @@
-"""``coprod sweep`` and ``coprod report``: many runs over a design, and their report."""
+"""``coprod sweep`` and ``coprod report``: many runs over a design, and their report.
+
+Before a sweep starts, its inputs are bounded: ``--workers`` at most the CPUs (``--force``
+allows up to `MAX_FORCED_WORKERS`), the design's size (`sim.sweep.experiment.MAX_RUNS`)
+and the memory its concurrent models need, and a sweep estimated above `CONFIRM_SECONDS`
+of work or `CONFIRM_BYTES` on disk needs ``--yes``. The estimate is printed either way.
+A sweep stopped part way (Ctrl-C, SIGTERM, a full disk, a lost Dask cluster, a worker
+with other code) says how to resume it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from sim.cli.registry import arg, subcommand
-from sim.primitives.errors import InputError, Origin, Problem
+from sim.cli.registry import arg, out_folder, subcommand
+from sim.primitives.errors import InputError, Origin, Problem, SetupError
+
+MAX_FORCED_WORKERS = 256
+CONFIRM_SECONDS = 3600.0
+CONFIRM_BYTES = 10e9
+
+
+def _positive(flag: str, value: int | float | None) -> None:
+    if value is not None and value <= 0:
+        raise InputError(Problem("", "invalid", value, "a number > 0", origin=Origin("option", flag)))
+
+
+def _workers(args: argparse.Namespace, cpus: int) -> int:
+    """``--workers``, bounded by the CPUs unless ``--force``."""
+    workers = args.workers or cpus
+    limit = MAX_FORCED_WORKERS if args.force else cpus
+    if workers > limit and not args.scheduler:
+        more = "" if args.force else "; add --force to use more (each worker is a process)"
+        raise InputError(Problem("", "invalid", workers, f"an integer in [1, {limit}] (the CPUs this "
+                                 f"process may use: {cpus}){more}", origin=Origin("option", "--workers")))
+    return workers
+
+
+def _progress(mode: str):
+    """A progress callback for checking a large design's points (a bar on a terminal)."""
+    state: dict = {}
+
+    def show(done: int, total: int) -> None:
+        if total < 5000 or mode == "never":
+            return
+        if "bar" not in state:
+            from tqdm import tqdm  # noqa: PLC0415
+
+            state["bar"] = tqdm(total=total, unit="point", desc="checking design points", file=sys.stderr,
+                                disable=not (mode == "always" or sys.stderr.isatty()), leave=False)
+        state["bar"].update(done - state["bar"].n)
+
+    return show
 
 
 @subcommand(
@@ -14,12 +60,19 @@ from sim.primitives.errors import InputError, Origin, Problem
     arg("experiment", help="experiment file (.yaml) or name of one in experiments/"),
     arg("--out", required=True, metavar="DIR",
         help="output directory: experiment.json, runs/part-*.parquet, summary.csv, plots, report.html"),
-    arg("--workers", type=int, metavar="N", help="local worker processes (default: all CPUs; 1: in process)"),
+    arg("--workers", type=int, metavar="N",
+        help="local worker processes (default: all CPUs, also the most allowed; 1: in process)"),
+    arg("--force", action="store_true", help=f"allow --workers above the CPUs (up to {MAX_FORCED_WORKERS})"),
     arg("--scheduler", metavar="ADDRESS",
         help="run on an existing Dask distributed cluster instead, e.g. tcp://10.0.0.5:8786"),
     arg("--resume", action="store_true",
         help="finish a sweep started in DIR (refused if the experiment changed since)"),
     arg("--chunk", type=int, metavar="N", help="runs per task (default: about a second of work)"),
+    arg("--yes", action="store_true",
+        help=f"start even if estimated above {CONFIRM_SECONDS / 3600:.0f} h of work or "
+             f"{CONFIRM_BYTES / 1e9:.0f} GB on disk"),
+    arg("--lost-timeout", type=float, default=60.0, metavar="SECONDS",
+        help="stop (resumable) when the Dask cluster has had no worker this long (default 60)"),
     arg("--progress", choices=("auto", "always", "never"), default="auto",
         help="progress bar on stderr: runs done / total, ETA (auto: only on a terminal)"),
     arg("--no-report", action="store_true", help="do not write the report at the end"),
@@ -27,29 +80,43 @@ from sim.primitives.errors import InputError, Origin, Problem
 def sweep(args: argparse.Namespace) -> int:
     """Run (or ``--resume``) an experiment's sweep into ``--out``, then write its report."""
     from sim.analysis.report import report_text, write_report  # noqa: PLC0415
-    from sim.sweep.coordinator import default_workers, run_sweep  # noqa: PLC0415
+    from sim.sweep.chunks import SweepStoppedError  # noqa: PLC0415
+    from sim.sweep.cluster import check_address  # noqa: PLC0415
+    from sim.sweep.coordinator import check_memory, default_workers, estimate, run_sweep  # noqa: PLC0415
     from sim.sweep.experiment import load_experiment  # noqa: PLC0415
+    from sim.sweep.lock import hold  # noqa: PLC0415
 
-    for flag, value in (("--workers", args.workers), ("--chunk", args.chunk)):
-        if value is not None and value < 1:
-            raise InputError(Problem("", "invalid", value, "an integer >= 1", origin=Origin("option", flag)))
-    exp = load_experiment(args.experiment)
-    workers = args.workers or default_workers()
-    where = f"Dask cluster {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
+    out = out_folder(args.out, "")
+    for flag, value in (("--workers", args.workers), ("--chunk", args.chunk), ("--lost-timeout", args.lost_timeout)):
+        _positive(flag, value)
+    workers = _workers(args, default_workers())
+    scheduler = check_address(args.scheduler) if args.scheduler else None
+    exp = load_experiment(args.experiment, progress=_progress(args.progress))
+    where = f"Dask cluster {scheduler}" if scheduler else f"{workers} local worker(s)"
+    cost = estimate(exp, workers)
     print(f"coprod: sweep {exp.name}: {exp.n_points} design points x {exp.replications} "
-          f"replications = {exp.n_runs} runs on {where} -> {args.out}", flush=True)
+          f"replications = {exp.n_runs} runs on {where} -> {out}\ncoprod: {cost}", flush=True)
+    if not scheduler:
+        check_memory(exp, workers)
+    if (cost.seconds > CONFIRM_SECONDS or cost.bytes > CONFIRM_BYTES) and not args.yes:
+        raise InputError(Problem("", "this sweep is large (see the estimate above)",
+                                 allowed="--yes to start it anyway", origin=Origin("option", "--yes")))
+    resume = f"coprod sweep {args.experiment} --out {out} --resume"
     try:
-        done = run_sweep(exp, args.out, workers=workers, scheduler=args.scheduler, resume=args.resume,
-                         progress=args.progress, chunk_size=args.chunk)
+        with hold(out, f"coprod sweep {args.experiment} --out {out}"):
+            done = run_sweep(exp, out, workers=workers, scheduler=scheduler, resume=args.resume,
+                             progress=args.progress, chunk_size=args.chunk, lost_after=args.lost_timeout)
+            rate = f", {done.ran / done.seconds:.1f} runs/s" if done.ran and done.seconds > 0 else ""
+            print(f"coprod: {done.ran} runs in {done.seconds:.1f} s{rate}"
+                  + (f" ({done.before} were already done)" if done.before else ""), flush=True)
+            if not args.no_report:
+                print(report_text(*write_report(out)))
+    except SweepStoppedError as err:
+        raise SetupError(f"{err.message}\ncoprod: finished runs are saved; finish with: {resume}") from None
     except KeyboardInterrupt:
-        print(f"coprod: finished runs are saved; finish with: coprod sweep {args.experiment} "
-              f"--out {args.out} --resume", file=sys.stderr)
+        if (Path(out) / "experiment.json").exists():
+            print(f"coprod: finished runs are saved; finish with: {resume}", file=sys.stderr)
         raise
-    rate = f", {done.ran / done.seconds:.1f} runs/s" if done.ran and done.seconds > 0 else ""
-    print(f"coprod: {done.ran} runs in {done.seconds:.1f} s{rate}"
-          + (f" ({done.before} were already done)" if done.before else ""), flush=True)
-    if not args.no_report:
-        print(report_text(*write_report(args.out)))
     return 0
 
 
@@ -61,5 +128,5 @@ def report(args: argparse.Namespace) -> int:
     """Analyse a sweep's results and write its report files."""
     from sim.analysis.report import report_text, write_report  # noqa: PLC0415
 
-    print(report_text(*write_report(args.dir)))
+    print(report_text(*write_report(out_folder(args.dir, ""))))
     return 0

@@ -33,6 +33,7 @@ from pydantic import (
     create_model,
 )
 
+from sim.inputs.bounds import memory_problem
 from sim.inputs.locate import locate, read_text
 from sim.inputs.schema import (
     DOTTED,
@@ -114,10 +115,14 @@ class ScenarioBase(BaseModel):
         if self.is_game:
             self._lab_kwargs(flat, origin_of)
         try:
-            self._kwargs = resolve_model_params(flat)
+            kwargs = resolve_model_params(flat)
         except InputError as err:
             renamed = err.renamed(DOTTED)
             raise renamed.map(lambda p: _at(p, origin_of(tuple(p.field.split("."))))) from None
+        too_big = memory_problem(kwargs["citizens"], kwargs["degree"], origin=origin_of(("population", "citizens")))
+        if too_big is not None:
+            raise InputError(too_big)
+        self._kwargs = kwargs
 
     def _lab_kwargs(self, flat: dict[str, Any], origin_of: OriginOf) -> None:
         """Apply the lab public-goods mapping of the ``game`` section to `flat`."""
