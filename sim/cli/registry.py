@@ -59,11 +59,11 @@ def overrides(assignments: list[str]) -> dict[str, object]:
     return values
 
 
-def out_folder(value: str | None, default: str) -> str:
-    """The ``--out`` folder: `default` when not given; never an empty path."""
+def out_folder(value: str | None, default: str, option: str = "--out") -> str:
+    """The ``--out`` folder (or another `option`'s): `default` when not given; never empty."""
     if value is None:
         return default
     if not value.strip():
         raise InputError(Problem("", "value '' is not valid", allowed="a folder path",
-                                 origin=Origin("option", "--out")))
+                                 origin=Origin("option", option)))
     return value

@@ -103,7 +103,9 @@ def sweep(args: argparse.Namespace) -> int:
                                  allowed="--yes to start it anyway", origin=Origin("option", "--yes")))
     resume = f"coprod sweep {args.experiment} --out {out} --resume"
     try:
-        with hold(out, f"coprod sweep {args.experiment} --out {out}"):
+        with hold(out, f"coprod sweep {args.experiment} --out {out}") as notes:
+            for note in notes:
+                print(f"coprod: {note}", file=sys.stderr)
             done = run_sweep(exp, out, workers=workers, scheduler=scheduler, resume=args.resume,
                              progress=args.progress, chunk_size=args.chunk, lost_after=args.lost_timeout)
             rate = f", {done.ran / done.seconds:.1f} runs/s" if done.ran and done.seconds > 0 else ""
@@ -128,5 +130,5 @@ def report(args: argparse.Namespace) -> int:
     """Analyse a sweep's results and write its report files."""
     from sim.analysis.report import report_text, write_report  # noqa: PLC0415
 
-    print(report_text(*write_report(out_folder(args.dir, ""))))
+    print(report_text(*write_report(out_folder(args.dir, "", "DIR"))))
     return 0

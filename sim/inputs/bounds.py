@@ -41,9 +41,12 @@ def available_bytes() -> int | None:
         return None
 
 
-def gigabytes(n: float) -> str:
-    """``13.3 GB``."""
-    return f"{n / 1e9:.1f} GB"
+def size(n: float) -> str:
+    """``820 kB``, ``12 MB``, ``13.5 GB``."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n:.0f} B"
 
 
 def memory_problem(citizens: int, degree: int, models: int = 1, origin: Origin | None = None,
@@ -61,11 +64,11 @@ def memory_problem(citizens: int, degree: int, models: int = 1, origin: Origin |
     need = models * model_bytes(citizens, degree)
     if available is None or need <= MEMORY_SHARE * available:
         return None
-    each = f"{models} models at once ({gigabytes(model_bytes(citizens, degree))} each)" if models > 1 else "one model"
+    each = f"{models} models at once ({size(model_bytes(citizens, degree))} each)" if models > 1 else "one model"
     return Problem(
         "population.citizens",
-        f"{citizens:,} citizens with population.degree {degree} need about {gigabytes(need)} of memory "
-        f"for {each}; {gigabytes(available)} is available now",
+        f"{citizens:,} citizens with population.degree {degree} need about {size(need)} of memory "
+        f"for {each}; {size(available)} is available now",
         allowed=f"populations that fit in {MEMORY_SHARE:.0%} of it ({BYTES_PER_CITIZEN} + "
                 f"{BYTES_PER_TIE} x degree bytes per citizen)",
         hint=" (fewer citizens, a smaller degree" + (", or fewer --workers)" if models > 1 else ")"),

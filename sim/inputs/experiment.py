@@ -88,7 +88,7 @@ TOP_KEYS: tuple[str, ...] = ("name", "description", "base", "design", "vary", "f
                              "second_order", "record")
 
 
-def _problem(e: Any, design: str, doc: Document) -> Problem:
+def _problem(e: Any, design: str, doc: Document) -> Problem:  # noqa: PLR0911 (one return per kind of error)
     loc = tuple(e["loc"][1:] if e["loc"] and e["loc"][0] == design else e["loc"])
     path = ".".join(str(x) for x in loc)
     origin = doc.origin(loc)

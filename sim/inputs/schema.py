@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from typing import Any
-
 from dataclasses import replace
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 

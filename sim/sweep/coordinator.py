@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from sim.inputs.bounds import memory_problem, model_bytes
+from sim.inputs.bounds import memory_problem, model_bytes, size
 from sim.inputs.schema import PATHS
 from sim.primitives.errors import InputError, Origin, SetupError
 from sim.sweep.chunks import SweepStoppedError, code_version
@@ -35,9 +35,13 @@ from sim.sweep.store import Store, prepare
 from sim.sweep.verify import scan
 
 TARGET_SECONDS = 1.0  # work per chunk: long enough to hide the task overhead, short enough to balance
-RUN_SECONDS = 0.005  # estimated fixed cost of one run (model construction) ...
-CITIZEN_STEP_SECONDS = 1.5e-7  # ... plus this per citizen and step (measured ~1e-7 on 2 cores)
-BYTES_PER_VALUE = 4.0  # on disk, per recorded value (zstd-compressed Parquet; measured ~2-4)
+# Estimated cost of one run: a fixed part (model construction), a per-step overhead and a
+# per-citizen-step part (measured at 1k-50k citizens on 2 cores: ~0.5 ms/step + ~1e-7).
+RUN_SECONDS = 0.01
+STEP_SECONDS = 5e-4
+CITIZEN_STEP_SECONDS = 1.5e-7
+BYTES_PER_VALUE = 4.0  # on disk, per recorded value (zstd-compressed Parquet; measured ~2-4) ...
+PART_BYTES = 2500  # ... plus this per part file (its schema and footer)
 
 
 @dataclass
@@ -224,7 +228,7 @@ class Estimate:
 
 def run_seconds(citizens: int, steps: int) -> float:
     """Estimated time of one run."""
-    return RUN_SECONDS + CITIZEN_STEP_SECONDS * citizens * steps
+    return RUN_SECONDS + (STEP_SECONDS + CITIZEN_STEP_SECONDS * citizens) * steps
 
 
 def population(exp: Experiment, point_id: int) -> tuple[int, int]:
@@ -257,8 +261,9 @@ def estimate(exp: Experiment, workers: int) -> Estimate:
         citizen_steps += exp.replications * citizens * steps
         seconds += exp.replications * run_seconds(citizens, steps)
         values += exp.replications * len(exp.record_steps(point_id)) * (6 + len(exp.varied) + len(exp.outcomes))
-    workers = max(1, workers)
-    return Estimate(exp.n_runs, citizen_steps, seconds / workers, values * BYTES_PER_VALUE, workers)
+    workers, parts = max(1, workers), min(exp.n_runs, max(1.0, seconds / TARGET_SECONDS))
+    return Estimate(exp.n_runs, citizen_steps, seconds / workers, values * BYTES_PER_VALUE + parts * PART_BYTES,
+                    workers)
 
 
 def duration(seconds: float) -> str:
@@ -268,12 +273,3 @@ def duration(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h" if seconds < 172_800 else f"{seconds / 86400:.1f} days"
-
-
-def size(n: float) -> str:
-    """``820 kB``, ``12 MB``, ``3.4 GB``."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= scale:
-            return f"{n / scale:.3g} {unit}"
-    return f"{n:.0f} B"
-

@@ -207,15 +207,18 @@ class Store:
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="zstd", write_page_checksum=True)
         data = sink.getvalue().to_pybytes()
-        line = json.dumps(checksum_entry(path.name, data, table), sort_keys=True) + "\n"
+        self._append_checksum(json.dumps(checksum_entry(path.name, data, table), sort_keys=True) + "\n")
+        write_atomic(path, lambda handle: handle.write(data))
+        return path
+
+    def _append_checksum(self, line: str) -> None:
+        """Append one line to ``checksums.jsonl`` and fsync it (before its part is renamed in)."""
         fd = os.open(self.dir / CHECKSUMS, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             os.write(fd, line.encode())
             os.fsync(fd)
         finally:
             os.close(fd)
-        write_atomic(path, lambda handle: handle.write(data))
-        return path
 
 
 def move_aside(out: Path, path: Path) -> Path:

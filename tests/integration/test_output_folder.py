@@ -1,0 +1,169 @@
+"""A sweep's output folder: one writer, verified parts, duplicates and gaps named, repairable.
+
+Each test reproduces one defect of issue 16 as a hostile or unlucky user would meet it:
+two sweeps into one folder, bytes flipped inside a part, a damaged ``experiment.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from sim.analysis.report import write_report
+from sim.sweep.coordinator import run_sweep
+from sim.sweep.experiment import load_experiment
+from sim.sweep.lock import LOCK, hold
+from sim.sweep.store import CHECKSUMS, RUNS, checksum_entry
+from tests.helpers import COPROD, ROOT, SMALL, coprod, table, wait_until, write
+
+
+def _copy(local2, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(local2, out)
+    return out
+
+
+def _parts(out):
+    return sorted((out / RUNS).glob("part-*.parquet"))
+
+
+def _flip(path, at: float, n: int = 16) -> None:
+    """Invert `n` bytes of `path` at fraction `at` of its length."""
+    data = bytearray(path.read_bytes())
+    start = int(len(data) * at)
+    data[start:start + n] = bytes(b ^ 0xFF for b in data[start:start + n])
+    path.write_bytes(bytes(data))
+
+
+# --- one writer per output folder ---------------------------------------------------------
+
+def test_a_second_sweep_into_a_folder_being_written_is_refused(small, local2, tmp_path):
+    out = tmp_path / "out"
+    slow = write(tmp_path / "slow.yaml", SMALL.replace("steps: 12", "steps: 60"))
+    ready = tmp_path / "hung"
+    first = subprocess.Popen([sys.executable, "-m", "tests.faults", "hang", "3", "sweep", str(slow), "--out",
+                              str(out), "--workers", "1", "--chunk", "1", "--no-report"], cwd=ROOT,
+                             env={**os.environ, "COPROD_FAULT_READY": str(ready)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(ready.exists, 90), "the first sweep never started writing"
+        holder = json.loads((out / LOCK).read_text())
+        assert holder["pid"] == first.pid and holder["host"] and "coprod sweep" in holder["command"]
+        for extra in ([], ["--resume"]):
+            second = coprod("sweep", slow, "--out", out, "--workers", "1", "--chunk", "4", *extra)
+            assert second.returncode == 2, second.stderr
+            assert f"pid {first.pid} on host {holder['host']}" in second.stderr
+            assert "is writing to it" in second.stderr and "Traceback" not in second.stderr
+        report = coprod("report", out)  # the report writes into the folder too
+        assert report.returncode == 2 and "is writing to it" in report.stderr
+    finally:
+        first.kill()
+        first.wait()
+    assert len(_parts(out)) == 2  # the refused writers added nothing
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(small, local2, tmp_path):
+    out = _copy(local2, tmp_path)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    (out / LOCK).write_text(json.dumps({"pid": int(dead.stdout), "host": os.uname().nodename,
+                                        "command": "coprod sweep small.yaml", "since": "earlier"}))
+    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")
+    assert done.returncode == 0, done.stderr
+    assert f"took over the lock of pid {int(dead.stdout)}" in done.stderr
+    assert not (out / LOCK).exists()  # released at the end
+
+
+def test_the_lock_nests_in_one_process_and_leaves_no_folder_when_unused(tmp_path):
+    with hold(tmp_path / "x") as notes, hold(tmp_path / "x") as again:
+        assert notes == again == [] and (tmp_path / "x" / LOCK).is_file()
+    assert not (tmp_path / "x").exists()
+
+
+# --- the report verifies runs against the design -----------------------------------------
+
+def test_report_counts_duplicated_runs_once_and_names_missing_ones(small, local2, tmp_path):
+    """What two writers with different chunk sizes used to leave: every run twice, some gone."""
+    out = _copy(local2, tmp_path)
+    other = tmp_path / "other"
+    run_sweep(load_experiment(small), other, workers=1, chunk_size=3, progress="never")
+    for part in _parts(other):  # the second writer's parts, each with its checksum line
+        target = out / RUNS / part.name.replace("part-", "part-x")
+        shutil.copy(part, target)
+        entry = checksum_entry(target.name, target.read_bytes(), pq.read_table(target))
+        with open(out / RUNS / CHECKSUMS, "a") as handle:
+            handle.write(json.dumps(entry) + "\n")
+    for path in _parts(out):  # runs 0-3 of one writer, 0-2 of the other: runs 0-2 (point 0) are lost
+        if path.name.startswith(("part-000000000", "part-000000002", "part-x000000000")):
+            path.unlink()
+    results, files = write_report(out)
+    summary = pd.read_csv(files["summary.csv"])
+    assert (summary.n == 3).all() and 0 not in set(summary.point_id)  # not 6: each run once
+    assert len(results.runs) == 15 and results.runs.index.is_unique
+    notes = " ".join(results.notes)
+    assert "14 runs are in more than one part (runs 4-17); each is counted once" in notes
+    assert ("Incomplete sweep: 15 of 18 runs done; missing runs 0-2; design points short of "
+            "replications: 0 (traditional, responsiveness=0.3): 0 of 3") in notes
+    assert f"coprod sweep {small} --out {out} --resume" in notes
+    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")  # repairs the folder
+    assert done.returncode == 0, done.stderr
+    assert "written twice" in done.stderr
+    assert table(out).equals(table(local2))
+
+
+# --- parts are verified, not just listed --------------------------------------------------
+
+@pytest.mark.parametrize("at", [0.5, 0.2])
+def test_flipped_bytes_in_a_part_are_caught_named_moved_aside_and_redone(small, local2, tmp_path, at):
+    out = _copy(local2, tmp_path)
+    victim = _parts(out)[4]
+    _flip(victim, at)
+    report = coprod("report", out)
+    assert report.returncode == 0, report.stderr
+    assert f"moved {RUNS}/{victim.name} to rejected/: its checksum does not match" in report.stdout
+    assert "Incomplete sweep: 16 of 18 runs done; missing runs 8-9" in report.stdout
+    assert (out / "rejected" / victim.name).is_file()
+    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")
+    assert done.returncode == 0, done.stderr
+    assert "2 runs in" in done.stdout and "(16 were already done)" in done.stdout
+    assert table(out).equals(table(local2))
+
+
+def test_a_part_without_its_checksum_is_not_trusted(small, local2, tmp_path):
+    out = _copy(local2, tmp_path)
+    lines = (out / RUNS / CHECKSUMS).read_text().splitlines()
+    (out / RUNS / CHECKSUMS).write_text("\n".join(lines[1:]) + "\n" + lines[0][:20])  # and a torn line
+    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")
+    assert done.returncode == 0, done.stderr
+    assert "no checksum recorded for it" in done.stderr and "(16 were already done)" in done.stdout
+    assert table(out).equals(table(local2))
+
+
+# --- experiment.json damaged -----------------------------------------------------------------
+
+def test_a_damaged_experiment_json_keeps_the_runs_and_says_how_to_repair(small, local2, tmp_path):
+    out = _copy(local2, tmp_path)
+    manifest = out / "experiment.json"
+    manifest.write_text(manifest.read_text()[:300])
+    report = coprod("report", out)
+    assert report.returncode == 2 and "Traceback" not in report.stderr
+    assert "experiment.json: is damaged (not valid JSON" in report.stderr
+    assert "finished runs" in report.stderr and "are not affected" in report.stderr
+    assert "remove" not in report.stderr and "delete" not in report.stderr
+    assert f"--out {out} --resume" in report.stderr
+    done = coprod("sweep", small, "--out", out, "--resume")
+    assert done.returncode == 0, done.stderr
+    assert "rewrote the damaged experiment.json" in done.stderr and "(18 were already done)" in done.stdout
+    assert table(out).equals(table(local2))
+    other = write(tmp_path / "other.yaml", SMALL.replace("seed: 11", "seed: 12"))
+    manifest.write_text("{")
+    refused = coprod("sweep", other, "--out", out, "--resume")
+    assert refused.returncode == 2 and "made by another experiment" in refused.stderr
+    assert COPROD.exists()
