@@ -4,7 +4,7 @@
 runs `sim.cli.entry` in this process with FAULT injected at the N-th part the coordinator
 writes (1-based), through the real code path up to that moment:
 
-- ``mid-checksum``: half of the part's ``checksums.jsonl`` line is written, then SIGKILL;
+- ``mid-checksum``: half of the part's ``_checksums.jsonl`` line is written, then SIGKILL;
 - ``mid-write``: half of the part's bytes are in its temporary file, then SIGKILL;
 - ``before-rename``: the whole part is in its temporary file, fsync'ed, then SIGKILL;
 - ``after-rename``: the part is in place, then SIGKILL (before the directory fsync);

@@ -13,7 +13,8 @@ the protocol-level client of ``tests/dashboard_client.py`` (page, kernel socket,
 rendered on the server), arriving over ``--ramp`` seconds (a class opening the page; 0:
 all at once), keeps them all open together ``--hold`` seconds, closes half with the close
 beacon and drops the other half without it, and waits for the idle sessions to be culled.
-It prints the machine's load, the sessions rendered, the errors (a session not rendered
+It prints the machine's load, the server CPU one render costs (renders share one core:
+Solara runs every session in one process), the sessions rendered, the errors (a session not rendered
 within 55 s is one), the time to render (median and slowest) and
 the server's resident memory at baseline, at peak and after, with the after/baseline ratio
 against the target (within 20 %). Everything takes under a minute on 2 cores.
@@ -53,6 +54,11 @@ def rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 1e6
 
 
+def cpu_s(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 async def timed_session(base: str, delay: float):
     await asyncio.sleep(delay)
     start = time.perf_counter()
@@ -64,6 +70,11 @@ async def load(base: str, pid: int, sessions: int, *, ramp: float, hold: float, 
     warm = await open_session(base)
     await close_session(base, warm, beacon=True)
     await asyncio.sleep(idle + 7)  # culled, and its memory reclaimed
+    before = cpu_s(pid)
+    alone = await open_session(base)  # one more alone: the server CPU one render costs
+    per_session = cpu_s(pid) - before
+    await close_session(base, alone, beacon=True)
+    await asyncio.sleep(idle + 7)
     baseline = rss_mb(pid)
     tasks = [asyncio.create_task(timed_session(base, i * ramp / sessions)) for i in range(sessions)]
     peak = baseline
@@ -83,7 +94,7 @@ async def load(base: str, pid: int, sessions: int, *, ramp: float, hold: float, 
     times = sorted(t for _, t in opened)
     return {"sessions": sessions, "rendered": len(opened), "errors": errors, "page after": status,
             "median s": statistics.median(times) if times else 0.0, "slowest s": times[-1] if times else 0.0,
-            "baseline MB": baseline, "peak MB": peak, "after MB": rss_mb(pid)}
+            "baseline MB": baseline, "peak MB": peak, "after MB": rss_mb(pid), "cpu per session s": per_session}
 
 
 def main() -> int:
@@ -118,7 +129,8 @@ def main() -> int:
           f"{args.hold:g} s together, {wall:.0f} s in all")
     print(f"sessions: {figures['rendered']} of {figures['sessions']} rendered, {len(figures['errors'])} errors; "
           f"render time median {figures['median s']:.1f} s, slowest {figures['slowest s']:.1f} s; "
-          f"page after: HTTP {figures['page after']}")
+          f"page after: HTTP {figures['page after']}; server CPU per render {figures['cpu per session s']:.2f} s "
+          f"(x {figures['sessions']} = {figures['cpu per session s'] * figures['sessions']:.0f} s of one core)")
     print(f"server RSS: baseline {figures['baseline MB']:.0f} MB, peak {figures['peak MB']:.0f} MB, "
           f"after {figures['after MB']:.0f} MB = {ratio:.2f}x baseline (target <= {TARGET:.2f}x: "
           f"{'met' if ratio <= TARGET else 'NOT met'})")

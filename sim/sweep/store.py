@@ -5,11 +5,11 @@ Layout of an output directory::
     DIR/.coprod.lock            who is writing it (`sim.sweep.lock`; only while a sweep runs)
     DIR/experiment.json         the resolved experiment and its hash (written first)
     DIR/runs/part-*.parquet     one file per finished chunk of runs (long format)
-    DIR/runs/checksums.jsonl    one line per part: its SHA-256, size, runs and rows
+    DIR/runs/_checksums.jsonl    one line per part: its SHA-256, size, runs and rows
     DIR/rejected/               parts that failed verification, moved aside (never read)
     DIR/summary.csv, *.png, report.html     the report (`sim.analysis.report`)
 
-A part is serialised in memory, its checksum appended to ``checksums.jsonl`` (fsync'ed),
+A part is serialised in memory, its checksum appended to ``_checksums.jsonl`` (fsync'ed),
 then the part is written to a hidden temporary name (``runs/.tmp-*``), fsync'ed and
 renamed into place (`os.replace`, atomic), and the directory fsync'ed. So every part in
 place has its checksum recorded before it appears, and a part file either holds whole
@@ -36,7 +36,7 @@ from sim.primitives.files import fsync_dir, write_atomic
 
 HASH_KEY = b"coprod.experiment_hash"
 RUNS = "runs"
-CHECKSUMS = "checksums.jsonl"
+CHECKSUMS = "_checksums.jsonl"
 REJECTED = "rejected"
 DERIVED = ("points", "seeds")  # follow from the other keys: named only if nothing else changed
 
@@ -163,7 +163,7 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool) -> list[str]:
 
 
 def checksum_entry(name: str, data: bytes, table: pa.Table) -> dict[str, Any]:
-    """The ``checksums.jsonl`` line of a part: name, SHA-256, size, runs and rows."""
+    """The ``_checksums.jsonl`` line of a part: name, SHA-256, size, runs and rows."""
     runs = pc.count_distinct(table.column("run_id")).as_py()
     return {"part": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
             "runs": runs, "rows": table.num_rows}
@@ -187,7 +187,7 @@ def read_checksums(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def rewrite_checksums(out: Path, entries: list[dict[str, Any]]) -> None:
-    """Replace ``checksums.jsonl`` with `entries` (atomically; drops torn and stale lines)."""
+    """Replace ``_checksums.jsonl`` with `entries` (atomically; drops torn and stale lines)."""
     text = "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries)
     write_atomic(Path(out) / RUNS / CHECKSUMS, lambda h: h.write(text.encode()))
 
@@ -212,7 +212,7 @@ class Store:
         return path
 
     def _append_checksum(self, line: str) -> None:
-        """Append one line to ``checksums.jsonl`` and fsync it (before its part is renamed in)."""
+        """Append one line to ``_checksums.jsonl`` and fsync it (before its part is renamed in)."""
         fd = os.open(self.dir / CHECKSUMS, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             os.write(fd, line.encode())

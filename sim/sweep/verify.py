@@ -3,7 +3,7 @@
 `scan(DIR, manifest, repair)` is the one place that decides which runs are done, for
 ``--resume`` and for the report alike. Each part must:
 
-- have its checksum in ``runs/checksums.jsonl`` and match it (size and SHA-256), so a
+- have its checksum in ``runs/_checksums.jsonl`` and match it (size and SHA-256), so a
   flipped byte anywhere in the file is caught, not only in the columns read;
 - carry this experiment's hash;
 - hold only runs of the design: run ids in range, each row's design point, replicate and
@@ -155,7 +155,7 @@ def scan(out: str | Path, manifest: dict[str, Any], repair: bool) -> Scan:
         out: The output directory.
         manifest: The content of its ``experiment.json``.
         repair: Also move aside parts that only repeat runs of others, and rewrite
-            ``checksums.jsonl`` to the verified parts (``--resume``).
+            ``_checksums.jsonl`` to the verified parts (``--resume``).
     """
     out, want, result = Path(out), Expected.of(manifest), Scan()
     folder = out / RUNS
