@@ -16,7 +16,6 @@ import urllib.request
 
 import pytest
 
-from dashboards.server import access
 from tests.dashboard_client import close_session, get, open_session
 from tests.helpers import ROOT, wait_until
 
@@ -132,6 +131,8 @@ def test_beyond_loopback_a_token_is_printed_once_and_required(tmp_path):
 
 
 def test_token_rules():
+    from dashboards.server import access  # noqa: PLC0415
+
     assert access("127.0.0.1", None) == (None, None)
     assert access("127.0.0.1", "my-secret-1")[0] == "my-secret-1"
     token, warning = access("192.168.1.20", None)

@@ -27,7 +27,6 @@ import pytest
 
 from sim.sweep.coordinator import run_sweep
 from sim.sweep.experiment import load_experiment
-from sim.sweep.lock import LOCK
 from tests.helpers import ROOT, coprod, table, wait_until, write
 
 EXPERIMENT = """\
@@ -39,6 +38,7 @@ steps: 25
 seed: 8
 record: {{outcomes: [participation, quality, free_rider_share], every: 6}}
 """
+LOCK = ".coprod.lock"
 WRITE_FAULTS = ("mid-checksum", "mid-write", "before-rename", "after-rename")
 
 

@@ -12,9 +12,7 @@ import subprocess
 import pytest
 
 from sim import cli
-from sim.inputs import bounds
 from sim.primitives.errors import InputError
-from sim.sweep.coordinator import check_memory, estimate
 from sim.sweep.experiment import load_experiment
 from tests.helpers import COPROD, coprod, write
 
@@ -124,6 +122,8 @@ def test_integer_keys_are_named_as_keys(errors):
 # --- memory implied by citizens x degree ----------------------------------------------------
 
 def test_a_population_that_does_not_fit_in_memory_is_refused_up_front(monkeypatch, capsys):
+    from sim.inputs import bounds  # noqa: PLC0415
+
     monkeypatch.setattr(bounds, "available_bytes", lambda: 8 * 10**9)
     status = cli.main(["run", "consultative", "--set", "population.citizens=5000000",
                        "--set", "population.degree=100", "--out", "never-written"])
@@ -135,12 +135,17 @@ def test_a_population_that_does_not_fit_in_memory_is_refused_up_front(monkeypatc
 
 
 def test_the_estimate_fits_the_measured_peaks():
+    from sim.inputs import bounds  # noqa: PLC0415
+
     # measured: 1M citizens at degree 100: 2,667 bytes each; at degree 6: 522
     assert 1.0 <= bounds.model_bytes(1_000_000, 100) / 2.667e9 <= 1.1
     assert 1.0 <= bounds.model_bytes(1_000_000, 6) / 0.522e9 <= 1.3
 
 
 def test_a_local_sweep_counts_the_models_its_workers_hold_at_once(small, monkeypatch):
+    from sim.inputs import bounds  # noqa: PLC0415
+    from sim.sweep.coordinator import check_memory, estimate  # noqa: PLC0415
+
     exp = load_experiment(small)  # 150 citizens, degree 6: about 120 kB a model
     monkeypatch.setattr(bounds, "available_bytes", lambda: 500_000)
     check_memory(exp, workers=2)

@@ -19,9 +19,10 @@ import pytest
 from sim.analysis.report import write_report
 from sim.sweep.coordinator import run_sweep
 from sim.sweep.experiment import load_experiment
-from sim.sweep.lock import LOCK, hold
-from sim.sweep.store import CHECKSUMS, RUNS, checksum_entry
+from sim.sweep.store import RUNS
 from tests.helpers import COPROD, ROOT, SMALL, coprod, table, wait_until, write
+
+LOCK, CHECKSUMS = ".coprod.lock", "_checksums.jsonl"  # (literal: the tests also run against older code)
 
 
 def _copy(local2, tmp_path):
@@ -82,6 +83,8 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over(small, local2, tmp_path):
 
 
 def test_the_lock_nests_in_one_process_and_leaves_no_folder_when_unused(tmp_path):
+    from sim.sweep.lock import hold  # noqa: PLC0415
+
     with hold(tmp_path / "x") as notes, hold(tmp_path / "x") as again:
         assert notes == again == [] and (tmp_path / "x" / LOCK).is_file()
     assert not (tmp_path / "x").exists()
@@ -91,6 +94,8 @@ def test_the_lock_nests_in_one_process_and_leaves_no_folder_when_unused(tmp_path
 
 def test_report_counts_duplicated_runs_once_and_names_missing_ones(small, local2, tmp_path):
     """What two writers with different chunk sizes used to leave: every run twice, some gone."""
+    from sim.sweep.store import checksum_entry  # noqa: PLC0415
+
     out = _copy(local2, tmp_path)
     other = tmp_path / "other"
     run_sweep(load_experiment(small), other, workers=1, chunk_size=3, progress="never")
