@@ -75,8 +75,9 @@ def CsvDownload():
 def LiveView():
     """The live run: charts, network, current values, CSV."""
     with solara.Columns([1, 1]):
-        with solara.Card("Outcomes", subtitle="participation: share of citizens contributing; free "
-                         "riding: share of users who could contribute and did not", margin=0):
+        with solara.Card("Outcomes", subtitle="shares of all citizens, per month. Participation: acted "
+                         "this month; free riding: used the service, could and may act, gave nothing "
+                         "while others did", margin=0):
             ChartsView()
         with solara.Card("Citizens, administration and firms", margin=0):
             NetworkView()

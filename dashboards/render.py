@@ -59,7 +59,7 @@ def classify(model) -> np.ndarray:
     everyone else.
     """
     record = model.last_step
-    out = np.full(record.inputs.shape[0], INACTIVE, dtype=np.int8)
+    out = np.full(record.uses.shape[0], INACTIVE, dtype=np.int8)
     out[free_riding(record)] = FREE_RIDING
     out[took_part(record)] = CONTRIBUTING
     return out

@@ -8,14 +8,18 @@ import pandas as pd
 
 from sim.analysis.results import Results
 
-#: (outcome, measure, better): the three headline outcomes and how each is compared.
+#: (outcome, measure, better): the three headline outcomes and how each is compared, at
+#: their steady state (the mean over the final `STEADY_WINDOW` months of each run).
 HEADLINE: tuple[tuple[str, str, str], ...] = (
-    ("participation", "final", "higher"),
-    ("quality_growth", "run_mean", "higher"),
-    ("free_rider_share", "final", "lower"),
+    ("participation", "steady", "higher"),
+    ("quality", "steady", "higher"),
+    ("free_rider_share", "steady", "lower"),
 )
 TRAJECTORY = ("participation", "quality", "quality_growth", "free_rider_share")
-MEASURES = ("final", "run_mean")
+MEASURES = ("final", "run_mean", "steady")
+#: Months at the end of each run whose mean is its steady state.
+STEADY_WINDOW = 24
+MEASURE_NAMES = {"final": "final", "run_mean": "mean over run", "steady": "steady state"}
 MAX_LINES = 12  # more design points than this: trajectories are drawn per scenario
 IDS = ["run_id", "point_id", "replicate", "scenario"]
 NOBODY = 0.01  # final participation below this: free riding is not compared (nobody to free ride)
@@ -29,7 +33,7 @@ def headline_table(results: Results) -> pd.DataFrame:
         rows = s[(s.outcome == outcome) & (s.measure == measure)].set_index("point_id")
         if rows.empty:
             continue
-        name = f"{outcome} ({'final' if measure == 'final' else 'mean over run'})"
+        name = f"{outcome} ({MEASURE_NAMES[measure]})"
         table[name] = {results.labels[int(str(i))]: _ci_text(r["mean"], r.ci_low, r.ci_high, outcome)
                        for i, r in rows.iterrows()}
     frame = pd.DataFrame(table)

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 import sim
-from sim.analysis.headline import headline_table
+from sim.analysis.headline import STEADY_WINDOW, headline_table
 from sim.analysis.results import Results
 
 STYLE = """
@@ -33,7 +33,8 @@ th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .clear{color:#135e1b;font-weight:600}.unclear{color:#8a5300;font-weight:600}
 img{max-width:100%;border:1px solid #eee}code{background:#f3f3f3;padding:0 .2em}
 """
-MEASURE = {"final": "at the last step", "run_mean": "averaged over the run"}
+MEASURE = {"final": "at the last step", "run_mean": "averaged over the run",
+           "steady": f"at the steady state (mean over the final {STEADY_WINDOW} months)"}
 CAPTIONS = {"trajectories.png": "Outcomes over time", "final.png": "Headline outcomes per design point",
             "scatter.png": "Design-point means against each varied parameter",
             "sensitivity.png": "Sensitivity indices"}

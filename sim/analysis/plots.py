@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.analysis.headline import HEADLINE
+from sim.analysis.headline import HEADLINE, MEASURE_NAMES
 from sim.analysis.results import Results
 
 MAX_POINTS_PLOT = 40
@@ -29,7 +29,7 @@ def _figure(rows: int, cols: int, width: float, height: float):
 
 
 def _measure_name(outcome: str, measure: str) -> str:
-    return f"{TITLES.get(outcome, outcome)} ({'final' if measure == 'final' else 'mean over run'})"
+    return f"{TITLES.get(outcome, outcome)} ({MEASURE_NAMES[measure]})"
 
 
 def trajectories(results: Results, path: Path) -> bool:

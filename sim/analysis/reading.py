@@ -4,7 +4,8 @@
 memory does not grow with the number of steps, and computes:
 
 - per run: each recorded outcome at the last step (``final``) and averaged over the
-  recorded steps (``run_mean``);
+  recorded steps (``run_mean``) and over the final 24 months (``steady``, the steady
+  state), and whether it had settled by then (drift within `sim.primitives.stats.settled`);
 - per design point: ``n`` replications, ``mean``, ``sd`` and a 95 % t-interval
   (``ci_low``, ``ci_high``) of each of those, written to ``summary.csv`` (tidy: one row per
   point, outcome and measure);
@@ -22,12 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.headline import HEADLINE, IDS, MAX_LINES, MEASURES, TRAJECTORY
+from sim.analysis.headline import HEADLINE, IDS, MAX_LINES, MEASURES, STEADY_WINDOW, TRAJECTORY
 from sim.analysis.results import Results
 from sim.analysis.sensitivity import indices
 from sim.analysis.verdicts import verdicts
 from sim.primitives.errors import SetupError
-from sim.primitives.stats import t_interval
+from sim.primitives.stats import settled, t_interval
 from sim.sweep.lock import hold
 from sim.sweep.store import iter_parts, read_manifest
 from sim.sweep.verify import ranges, scan
@@ -63,9 +64,13 @@ def _read(out: Path, manifest: dict[str, Any], group_by: str,
         df = table.to_pandas().sort_values(["run_id", "step"], kind="stable")
         last = df.drop_duplicates("run_id", keep="last").set_index("run_id")
         mean = df.groupby("run_id")[outcomes].mean()
+        window = df[df.step > df.run_id.map(last.step) - STEADY_WINDOW].groupby("run_id")
+        steady = window[outcomes].mean()
         per_run = last[[c for c in labels if c != "run_id"]].copy()
         for o in outcomes:
             per_run[f"{o}/final"], per_run[f"{o}/run_mean"] = last[o], mean[o]
+            per_run[f"{o}/steady"] = steady[o]
+            per_run[f"{o}/settled"] = window[o].apply(lambda s: settled(s.to_numpy(), len(s)))
         runs.append(per_run)
         if traj:
             sq = df[traj].pow(2).add_suffix("/sq")
@@ -122,6 +127,18 @@ def incomplete(manifest: dict[str, Any], done: set[int], labels: dict[int, str],
             f"Finish it with `coprod sweep {manifest['file']} --out {out} --resume`.")
 
 
+def unsettled(runs: pd.DataFrame) -> list[str]:
+    """A note per headline outcome that had not settled by the end in some runs."""
+    notes = []
+    for outcome, _, _ in HEADLINE:
+        column = f"{outcome}/settled"
+        if column in runs and not runs[column].all():
+            k = int((~runs[column].astype(bool)).sum())
+            notes.append(f"{outcome} had not settled by the end in {k} of {len(runs)} runs (it still drifted "
+                         f"over the final {STEADY_WINDOW} months): its steady state is provisional; run longer.")
+    return notes
+
+
 def analyse(out: str | Path) -> Results:
     """Verify a sweep's output directory, then compute everything the report shows.
 
@@ -148,6 +165,7 @@ def analyse(out: str | Path) -> Results:
     results.notes += found.notes
     if len(runs) < manifest["n_runs"]:
         results.notes.append(incomplete(manifest, set(runs.index), results.labels, out))
+    results.notes += unsettled(runs)
     if manifest["design"] == "grid" and manifest["n_points"] <= 40:
         results.verdicts = verdicts(results)
     if manifest["design"] in ("morris", "sobol"):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.headline import headline_table
+from sim.analysis.headline import MEASURE_NAMES, headline_table
 from sim.analysis.html import render
 from sim.analysis.plots import draw_all
 from sim.analysis.reading import analyse
@@ -52,7 +52,7 @@ def report_text(results: Results, files: dict[str, Path]) -> str:
         lines += ["", "Mean and 95 % interval over replications:", table.to_string(), ""]
     for v in results.verdicts:
         how = "ahead beyond the uncertainty" if v["clear"] else f"not distinguishable from {v['second']}"
-        lines.append(f"Best on {v['outcome']} ({'final' if v['measure'] == 'final' else 'mean over run'}): "
+        lines.append(f"Best on {v['outcome']} ({MEASURE_NAMES[v['measure']]}): "
                      f"{v['best']} ({how})")
     lines.append(f"\nReport: {files['report.html']} (open it in a browser; summary.csv and PNGs alongside)")
     return "\n".join(lines)

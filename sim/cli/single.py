@@ -24,7 +24,7 @@ from sim.primitives.errors import Origin, SetupError
 def run(args: argparse.Namespace) -> int:
     """Run one scenario, write its outputs to ``--out`` and print a summary table."""
     from sim.inputs.scenario import apply_overrides, load_scenario  # noqa: PLC0415
-    from sim.run.outputs import game_tokens, outcome_table, write_outputs  # noqa: PLC0415
+    from sim.run.outputs import game_tokens, outcome_table, settled_line, write_outputs  # noqa: PLC0415
     from sim.run.single import run_scenario  # noqa: PLC0415
 
     scenario = apply_overrides(load_scenario(args.scenario), overrides(args.overrides), Origin("set"))
@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result.steps} steps, {result.params['citizens']} citizens, seed {result.seed} "
               f"({result.seconds:.2f} s)\n")
         print(outcome_table(result))
+        if not scenario.is_game:
+            print(f"\n{settled_line(result)}")
         if (game := game_tokens(result)) is not None:
             tokens = game["mean_contribution_tokens"]
             print(f"\nMean contribution, tokens of {game['endowment']}: first round "

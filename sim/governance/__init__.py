@@ -1,7 +1,7 @@
 """Registry of governance rules, by family and name.
 
-Six families: ``access``, ``sanctions``, ``rewards``, ``response``, ``interaction`` and
-``voting``. ``make_rule("sanctions", "peer", values)`` builds a rule from a flat mapping of
+Seven families: ``access``, ``sanctions``, ``rewards``, ``response``, ``interaction``,
+``responsibility`` and ``voting``. ``make_rule("sanctions", "peer", values)`` builds a rule from a flat mapping of
 model parameters, taking only those the rule declares; a misspelt family or rule name fails
 with the list of valid ones.
 """
@@ -21,7 +21,12 @@ from sim.governance.interaction import (
     InteractionRule,
     Reporting,
 )
-from sim.governance.response import DirectResponse, RandomResponse, ResponseRule
+from sim.governance.response import DirectResponse, RandomResponse, Response, ResponseRule
+from sim.governance.responsibility import (
+    CollectiveResponsibility,
+    IndividualResponsibility,
+    ResponsibilityRule,
+)
 from sim.governance.rewards import NoRewards, Recognition, RewardRule
 from sim.governance.sanctions import (
     AdminSanctions,
@@ -43,6 +48,7 @@ REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {
         "rewards": (NoRewards, Recognition),
         "response": (RandomResponse, DirectResponse),
         "interaction": (Consultation, CoDelivery, CoDesign, Reporting),
+        "responsibility": (CollectiveResponsibility, IndividualResponsibility),
         "voting": (Plurality, EqualShares, Proportional),
     }.items()
 }
@@ -91,6 +97,7 @@ class Rules:
     rewards: RewardRule
     response: ResponseRule
     interaction: InteractionRule
+    responsibility: ResponsibilityRule
     voting: VotingRule
 
     @classmethod
@@ -111,7 +118,9 @@ __all__ = [
     "AccessRule",
     "GovernanceRule",
     "InteractionRule",
+    "Response",
     "ResponseRule",
+    "ResponsibilityRule",
     "RewardRule",
     "Rules",
     "SanctionOutcome",

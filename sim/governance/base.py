@@ -1,7 +1,8 @@
 """Base class of governance rules: a name, declared parameters, capabilities, one job.
 
 Rules follow Axelrod's strategy pattern: each is a small class registered under a family
-(``access``, ``sanctions``, ``rewards``, ``response``, ``interaction``, ``voting``) and a
+(``access``, ``sanctions``, ``rewards``, ``response``, ``interaction``, ``responsibility``,
+``voting``) and a
 name. Parameters are declared as `sim.primitives.params.Param`, so the registry, the
 model's parameter list, the scenario schema and the contract tests all read the same
 declaration. What a rule needs from the model or offers to it (its *capabilities*) is
@@ -35,6 +36,8 @@ class CitizenState(Protocol):
     contribution: np.ndarray
     offences: np.ndarray
     engagement: np.ndarray
+    time_budget: np.ndarray
+    punish: np.ndarray
 
 
 @dataclass
@@ -44,8 +47,8 @@ class StepContext:
     Attributes:
         citizens: The population's state arrays.
         neighbour_mean: Each citizen's neighbours' mean contribution last step.
-        neighbour_active: Each citizen's share of neighbours who took part last step
-            (computed only when the sanction rule declares `needs_neighbour_active`).
+        neighbour_active: Each citizen's share of neighbours who took part last step and
+            monitor (computed only when the sanction rule declares `needs_neighbour_active`).
     """
 
     citizens: CitizenState

@@ -1,20 +1,23 @@
-"""Interaction modes across the service life-cycle (inGov IPS framework; Osborne & Strokosch 2013).
+"""Interaction modes: how citizens' collective input becomes quality.
 
-How citizens' input becomes service quality:
+Sources: inGov IPS framework; Osborne & Strokosch 2013. Individual acts (reports, data) happen in every mode (`sim.model.acts`); the mode says
+whether citizens are asked for collective effort and what it does:
 
-* ``consultation``: citizens give input, the administration decides: only the share it
-  acts on (after its delay) adds quality;
+* ``consultation``: citizens give input in meetings and workshops, the administration
+  decides: only the share it acts on (after its delay) adds quality;
 * ``co_delivery``: citizens deliver part of the service themselves (operational
   co-production): all their effort adds quality at once, the administration's response
   only tells them whether it was supported;
-* ``reporting``: citizens file discrete reports (FixMyStreet), acted on as in
-  consultation;
-* ``co_design``: citizens shape the service (strategic co-production): acted-on input adds
-  less quality directly but permanently raises the quality the administration's own
-  production yields, with diminishing returns up to ``design_ceiling``.
+* ``co_design``: citizens shape the service (strategic co-production): acted-on input
+  adds less quality directly but permanently raises the quality the administration's own
+  production yields, with diminishing returns up to ``design_ceiling``;
+* ``reporting``: no collective channel (a FixMyStreet-style platform): citizens take part
+  by individual acts only.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import numpy as np
 
@@ -24,23 +27,21 @@ from sim.primitives.params import Param
 
 
 class InteractionRule(GovernanceRule):
-    """Base of interaction modes: turn input into quality and design improvements."""
+    """Base of interaction modes: turn collective input into quality and design improvements."""
 
     family = "interaction"
+    #: Whether citizens are asked for collective effort in this mode.
+    collective: ClassVar[bool] = True
 
     def setup(self, citizens, rng):  # noqa: D102
         self.design_gain = 0.0
 
-    def inputs(self, contribution: np.ndarray, citizens, rng: np.random.Generator) -> np.ndarray:
-        """What citizens hand in this step (default: their effort itself)."""
-        return contribution
-
     def coproduce(self, current: np.ndarray, acted_input: np.ndarray, skill: np.ndarray) -> float:
-        """Quality added per citizen (before `coproduction_efficiency`) by this step's input.
+        """Quality added per citizen (before efficiency and support) by collective input.
 
         Args:
-            current: This step's contributions.
-            acted_input: Matured input the administration acted on (0 where not).
+            current: This step's collective effort.
+            acted_input: Matured effort the administration acted on (0 where not).
             skill: Citizens' skills.
         """
         return dot(acted_input, skill) / max(skill.shape[0], 1)
@@ -53,7 +54,7 @@ class InteractionRule(GovernanceRule):
         c = ctx.citizens
         acted = c.contribution * (rng.random(c.n) < 0.5)
         outs = [self.coproduce(c.contribution, acted * k, c.skill) for k in (1.0, 0.5, 2.0)]
-        return [*outs, self.inputs(c.contribution, c, rng), self.production_multiplier()]
+        return [*outs, self.collective, self.production_multiplier()]
 
 
 class Consultation(InteractionRule):
@@ -90,23 +91,13 @@ class CoDesign(InteractionRule):
 
 
 class Reporting(Consultation):
-    """Citizens as reporters (FixMyStreet-style): effort becomes discrete reports.
+    """A reporting platform (FixMyStreet-style): no collective effort is asked for.
 
-    A citizen files a report in a step with probability
-    ``min(1, report_rate * engagement * contribution)``, where engagement is the citizen's
-    heavy-tailed rate of meeting something worth reporting (see `engagement_sigma`); the
-    administration acts on a share of reports, as in consultation. Few citizens ever report
-    and a small core files most reports (participation inequality; Nielsen 2006), and
-    reporters learn from whether their report was fixed (Sjoberg, Mellon & Peixoto 2017).
+    Citizens take part by reporting what they meet and sharing data (`sim.model.acts`);
+    few ever report and a small core files most reports (participation inequality;
+    Nielsen 2006), and reporters learn from whether their report was fixed (Sjoberg,
+    Mellon & Peixoto 2017).
     """
 
     name = "reporting"
-    params = (
-        Param("report_rate", 0.05, "Reports per step of a citizen with engagement 1 giving fully.",
-              "governance", 0.0, 1.0, source="Sjoberg, Mellon & Peixoto 2017 (FixMyStreet)"),
-    )
-
-    def inputs(self, contribution, citizens, rng):  # noqa: D102
-        chance = contribution * citizens.engagement
-        chance *= self.report_rate
-        return (rng.random(contribution.shape[0]) < chance).astype(np.float64)
+    collective = False

@@ -1,80 +1,102 @@
 """Administration responsiveness: the share of citizen input acted on, and its delay.
 
-Input acted on becomes service quality and tells the contributor it mattered; input ignored
-is wasted and erodes trust (Sjoberg, Mellon & Peixoto 2017: FixMyStreet users whose first
+Input is what a citizen hands in in a month: collective effort (share of its time budget)
+and reports. The administration acts on a citizen's matured input as a whole with
+probability ``responsiveness``, ``response_delay`` months later. Input acted on becomes
+service quality and tells the contributor it mattered; input ignored is wasted and erodes
+the contributor's efficacy (Sjoberg, Mellon & Peixoto 2017: FixMyStreet users whose first
 report was fixed were ~57 % more likely to report again).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from sim.governance.base import GovernanceRule
 from sim.primitives.params import Param
+from sim.primitives.sources import BSS, SJOBERG
+
+
+@dataclass(frozen=True)
+class Response:
+    """Input that matured this month and which of it was acted on.
+
+    Attributes:
+        effort: Matured collective effort, per citizen (float32).
+        reports: Matured reports, per citizen (float32, 0 or 1).
+        acted: Whether the citizen's matured input was acted on (bool).
+    """
+
+    effort: np.ndarray
+    reports: np.ndarray
+    acted: np.ndarray
+
+    @property
+    def heard(self) -> np.ndarray:
+        """Citizens who had input mature this month (they learn from the response)."""
+        return (self.effort > 0) | (self.reports > 0)
+
+    def acted_share(self) -> float | None:
+        """Share of the citizens with matured input whose input was acted on (None if none)."""
+        heard = self.heard
+        k = int(np.count_nonzero(heard))
+        return float(np.count_nonzero(self.acted & heard)) / k if k else None
 
 
 class ResponseRule(GovernanceRule):
-    """Base of response rules: `apply` returns matured inputs and which were acted on."""
+    """Base of response rules: `apply` returns matured input and which was acted on."""
 
     family = "response"
-    #: Whether an administration stands between input and the service (so trust in it
-    #: learns from its responses and from the service's quality).
+    #: Whether an administration stands between input and the service (so citizens'
+    #: efficacy and trust in it learn from its responses and the service's quality).
     administered: ClassVar[bool] = True
 
-    def apply(self, contribution: np.ndarray, rng: np.random.Generator):
-        """Queue this step's input; return (matured input, acted-on mask), or None if none."""
+    def apply(self, effort: np.ndarray, reports: np.ndarray, rng: np.random.Generator) -> Response | None:
+        """Take this month's input; return the input that matured (None if none yet)."""
         raise NotImplementedError
 
     def exercise(self, ctx, rng):  # noqa: D102
-        outs = [self.apply(ctx.citizens.contribution * k, rng) for k in (1.0, 0.5, 0.2, 0.1)]
-        return [o for pair in outs if pair is not None for o in pair]
+        c = ctx.citizens
+        reports = (c.contribution > 0.3).astype(np.float64)
+        outs = [self.apply(c.contribution * k, reports, rng) for k in (1.0, 0.5, 0.2, 0.1)]
+        return [a for o in outs if o is not None for a in (o.effort, o.reports, o.acted)]
 
 
 class RandomResponse(ResponseRule):
-    """Each input is acted on with probability `responsiveness`, `response_delay` steps later."""
+    """Each citizen's input is acted on with probability `responsiveness`, after a delay."""
 
     name = "random"
     params = (
-        Param("responsiveness", 0.5, "Share of citizens' input the administration acts on.",
-              "administration", 0.0, 1.0, source="Sjoberg, Mellon & Peixoto 2017"),
-        Param("response_delay", 1, "Steps between an input and the administration's response.",
-              "administration", 0, 20, source="Barbera, Sicilia & Steccolini 2016 (responsiveness)"),
+        Param("responsiveness", 0.5, "Share of citizens' input the administration acts on.", "administration", 0.0, 1.0, source=SJOBERG),
+        Param("response_delay", 1, "Months between an input and the administration's response.", "administration", 0, 20, source=BSS + " (responsiveness)", unit="months"),
     )
 
     def setup(self, citizens, rng):  # noqa: D102
         self.queue: deque[np.ndarray] = deque()
 
-    def apply(self, contribution: np.ndarray, rng: np.random.Generator):
-        """Queue this step's input; return (matured input, acted-on mask) or None if none.
-
-        Args:
-            contribution: This step's contributions (copied into the queue).
-            rng: The model's random generator.
-        """
-        self.queue.append(contribution.astype(np.float32))
+    def apply(self, effort, reports, rng):  # noqa: D102
+        self.queue.append(np.stack([effort, reports]).astype(np.float32))
         if len(self.queue) <= self.response_delay:
             return None
         matured = self.queue.popleft()
-        acted = rng.random(matured.shape[0], dtype=np.float32) < self.responsiveness
-        return matured, acted
+        acted = rng.random(matured.shape[1], dtype=np.float32) < self.responsiveness
+        return Response(matured[0], matured[1], acted)
 
 
 class DirectResponse(ResponseRule):
     """No administration in between: every input reaches the public good at once.
 
     The design of lab public-goods games (Fehr & Gächter 2000): tokens go straight to the
-    pot, so there is no administration to trust or distrust, and trust does not learn.
+    pot, so there is no administration to trust or distrust, and nothing to learn about it.
     """
 
     name = "direct"
     administered = False
 
-    def setup(self, citizens, rng):  # noqa: D102
-        pass
-
-    def apply(self, contribution: np.ndarray, rng: np.random.Generator):
-        """Return this step's input, all of it acted on."""
-        return contribution.astype(np.float32), np.ones(contribution.shape[0], dtype=bool)
+    def apply(self, effort, reports, rng):  # noqa: D102
+        n = effort.shape[0]
+        return Response(effort.astype(np.float32), reports.astype(np.float32), np.ones(n, dtype=bool))

@@ -1,13 +1,25 @@
-"""Monitoring with graduated sanctions (Ostrom 1990, design principles 4 and 5).
+"""Monitoring and graduated sanctions, with their costs and failure modes (Ostrom 1990).
 
-A citizen who uses the service and may contribute but gives less than the rule's *norm* is
-an offender; each offender is detected with the rule's detection probability and fined
-``fine * graduation ** k`` where k (capped at 3) is the number of earlier detections, so
-first offences are cheap and repeated ones costly. Two ways to run it:
+A citizen who uses the service and may contribute but gives less than the rule's *norm*
+is an offender. Each month:
 
-* ``peer``: pool punishment run by fellow citizens, as in Fehr & Gächter (2000): the norm
-  is one's neighbours' mean contribution, detection needs neighbours who take part, and
-  punishers pay ``punishment_ratio`` per unit of fine imposed (1:3 in the lab design).
+* **Detection makes errors** (Grechenig, Nicklisch & Thöni 2010; Ambrus & Greiner 2012):
+  an offender is flagged with probability ``detection x (1 - detection_error)``, a
+  citizen who complied with probability ``detection x detection_error``. A flagged
+  citizen is fined ``fine * graduation ** k``, k (capped at 3) its record of earlier
+  detections; a wrongly fined citizen loses trust (the model applies it).
+* **Offence records decay** by ``record_decay`` a month (lenient, forgiving enforcement
+  does best under noise: Fudenberg, Rand & Dreber 2012).
+* **Legitimacy** of the regime starts at ``legitimacy`` and moves toward it times the
+  share of fines that were deserved: wrongful fines erode it (Tyler 2006). Sanctions seen
+  as illegitimate crowd out willingness (the model's ``crowding_out``; Fehr & Rockenbach
+  2003), so sanctions can lower participation.
+* ``peer``: pool punishment by fellow citizens (Fehr & Gächter 2000): the norm is one's
+  neighbours' mean contribution; detection needs neighbours who take part *and* punish;
+  punishers pay ``punishment_ratio`` per unit of fine plus ``monitoring_hours`` of their
+  time, shared among them, and their propensity to punish falls as that cost grows
+  (second-order free riding: the sanctioning system is itself a public good, Yamagishi
+  1986).
 * ``admin``: the administration monitors against a fixed minimum contribution and pays
   ``monitoring_cost`` per unit of monitoring intensity per citizen.
 """
@@ -21,21 +33,18 @@ import numpy as np
 
 from sim.governance.base import GovernanceRule, StepContext
 from sim.primitives.params import Param
+from sim.primitives.sources import FG, FUDENBERG, GRECHENIG, OSTROM, TYLER, YAMAGISHI
 
 MAX_ESCALATION = 3
+#: Monthly rate at which legitimacy follows the share of deserved fines.
+LEGITIMACY_LEARNING = 0.1
 
-MONITORING = Param(
-    "monitoring", 0.3, "Probability that an offender is detected (peer: times neighbours taking part).",
-    "governance", 0.0, 1.0, source="Ostrom 1990 (monitoring)",
-)
-FINE = Param(
-    "fine", 0.5, "Fine for a first detected offence, in units of one step's full contribution.",
-    "governance", 0.0, 10.0, source="Fehr & Gächter 2000 (punishment points)",
-)
-GRADUATION = Param(
-    "graduation", 2.0, "Factor by which the fine grows with each earlier detection (up to 3).",
-    "governance", 1.0, 5.0, source="Ostrom 1990 (graduated sanctions)",
-)
+MONITORING = Param("monitoring", 0.3, "Probability that an offender is detected (peer: times neighbours monitoring).", "governance", 0.0, 1.0, source=OSTROM + " (monitoring)")
+FINE = Param("fine", 0.5, "Fine for a first detected offence, in units of the cost of a month's whole time budget.", "governance", 0.0, 10.0, source=FG + " (punishment points)")
+GRADUATION = Param("graduation", 2.0, "Factor by which the fine grows with each earlier detection (up to 3).", "governance", 1.0, 5.0, source=OSTROM + " (graduated sanctions)")
+ERROR = Param("detection_error", 0.05, "Probability that monitoring flags the wrong citizen: an offender missed, a compliant one fined.", "governance", 0.0, 0.5, source=GRECHENIG)
+DECAY = Param("record_decay", 0.1, "Share of a citizen's offence record forgotten each month.", "governance", 0.0, 1.0, source=FUDENBERG, unit="per month")
+LEGITIMACY = Param("legitimacy", 0.6, "Legitimacy citizens grant the sanction regime when it is introduced.", "governance", 0.0, 1.0, source=TYLER)
 
 
 @dataclass
@@ -44,12 +53,14 @@ class SanctionOutcome:
 
     Attributes:
         fines: Fine paid by each citizen (zero for most).
-        punisher_cost: Total cost borne by punishing citizens (peer sanctions).
+        wrongful: Fined although it complied (a detection error).
+        punisher_cost: Cost borne by each citizen for punishing others (peer sanctions).
         admin_cost: Per-citizen cost borne by the administration.
     """
 
     fines: np.ndarray
-    punisher_cost: float
+    wrongful: np.ndarray
+    punisher_cost: np.ndarray | float
     admin_cost: float
 
 
@@ -59,8 +70,12 @@ class SanctionRule(GovernanceRule):
     family = "sanctions"
     #: Whether the rule monitors and fines at all (citizens weigh compliance only then).
     enforces: ClassVar[bool] = True
-    #: Whether detection needs each citizen's share of neighbours taking part.
+    #: Whether detection needs each citizen's share of neighbours monitoring.
     needs_neighbour_active: ClassVar[bool] = False
+    params: ClassVar[tuple[Param, ...]] = (MONITORING, FINE, GRADUATION, ERROR, DECAY, LEGITIMACY)
+
+    def setup(self, citizens, rng):  # noqa: D102
+        self.perceived = self.legitimacy  # the regime's legitimacy now
 
     def norm(self, ctx: StepContext):
         """Contribution below which a citizen counts as an offender."""
@@ -72,32 +87,41 @@ class SanctionRule(GovernanceRule):
 
     def fine_of(self, offences: np.ndarray) -> np.ndarray:
         """Graduated fine for each citizen's next detection."""
-        return self.fine * self.graduation ** np.minimum(offences, MAX_ESCALATION)
+        return self.fine * self.graduation ** np.minimum(np.floor(offences), MAX_ESCALATION)
 
     def expected_fine(self, ctx: StepContext):
         """Detection probability times graduated fine: what a would-be offender expects."""
-        return self.detection(ctx) * self.fine_of(ctx.citizens.offences)
+        return self.detection(ctx) * (1.0 - self.detection_error) * self.fine_of(ctx.citizens.offences)
 
-    def apply(self, ctx: StepContext, offenders: np.ndarray, rng) -> SanctionOutcome:
-        """Detect offenders, fine them, escalate their record, and cost the enforcement."""
-        n = ctx.citizens.n
-        fines = np.zeros(n)
-        idx = np.flatnonzero(offenders)
+    def apply(self, ctx: StepContext, offenders: np.ndarray, liable: np.ndarray, rng) -> SanctionOutcome:
+        """Flag (with errors), fine and record; decay records; update legitimacy; cost it."""
+        c = ctx.citizens
+        n = c.n
+        c.offences *= np.float32(1.0 - self.record_decay)
+        idx = np.flatnonzero(liable)
         p = np.broadcast_to(self.detection(ctx), (n,))[idx]
-        caught = idx[rng.random(idx.shape[0]) < p]
-        fines[caught] = self.fine_of(ctx.citizens.offences[caught])
-        ctx.citizens.offences[caught] += 1
-        total = float(fines.sum())
-        return SanctionOutcome(fines, *self.enforcement_cost(total, n))
+        hit = np.where(offenders[idx], 1.0 - self.detection_error, self.detection_error)
+        flagged = idx[rng.random(idx.shape[0]) < p * hit]
+        fines = np.zeros(n)
+        fines[flagged] = self.fine_of(c.offences[flagged])
+        c.offences[flagged] += 1.0
+        wrongful = np.zeros(n, dtype=bool)
+        wrongful[flagged] = ~offenders[flagged]
+        if flagged.size:
+            deserved = 1.0 - np.count_nonzero(wrongful) / flagged.size
+            self.perceived += LEGITIMACY_LEARNING * (self.legitimacy * deserved - self.perceived)
+        punisher_cost, admin_cost = self.enforcement_cost(ctx, float(fines.sum()))
+        return SanctionOutcome(fines, wrongful, punisher_cost, admin_cost)
 
-    def enforcement_cost(self, total_fines: float, n: int) -> tuple[float, float]:
-        """(cost to punishing citizens, per-citizen cost to the administration)."""
+    def enforcement_cost(self, ctx: StepContext, total_fines: float) -> tuple[np.ndarray | float, float]:
+        """(cost to each punishing citizen, per-citizen cost to the administration)."""
         return 0.0, 0.0
 
     def exercise(self, ctx, rng):  # noqa: D102
         offenders = ctx.citizens.contribution < 0.3
-        out = self.apply(ctx, offenders, rng)
-        return [out.fines, out.punisher_cost, out.admin_cost, self.expected_fine(ctx)]
+        out = self.apply(ctx, offenders, np.ones(ctx.citizens.n, dtype=bool), rng)
+        return [out.fines, out.wrongful, out.punisher_cost, out.admin_cost, self.expected_fine(ctx),
+                self.perceived]
 
 
 class NoSanctions(SanctionRule):
@@ -105,12 +129,17 @@ class NoSanctions(SanctionRule):
 
     name = "none"
     enforces = False
+    params = ()
+
+    def setup(self, citizens, rng):  # noqa: D102
+        self.perceived = 1.0
 
     def expected_fine(self, ctx):  # noqa: D102
         return np.zeros(ctx.citizens.n)
 
-    def apply(self, ctx, offenders, rng):  # noqa: D102
-        return SanctionOutcome(np.zeros(ctx.citizens.n), 0.0, 0.0)
+    def apply(self, ctx, offenders, liable, rng):  # noqa: D102
+        n = ctx.citizens.n
+        return SanctionOutcome(np.zeros(n), np.zeros(n, dtype=bool), 0.0, 0.0)
 
 
 class PeerSanctions(SanctionRule):
@@ -119,9 +148,10 @@ class PeerSanctions(SanctionRule):
     name = "peer"
     needs_neighbour_active = True
     params = (
-        MONITORING, FINE, GRADUATION,
-        Param("punishment_ratio", 1 / 3, "Cost to punishers per unit of fine imposed.",
-              "governance", 0.0, 2.0, source="Fehr & Gächter 2000 (1:3 punishment technology)"),
+        *SanctionRule.params,
+        Param("punishment_ratio", 1 / 3, "Cost to punishers per unit of fine imposed.", "governance", 0.0, 2.0, source=FG + " (1:3 punishment technology)"),
+        Param("monitoring_hours", 1.0, "Hours a month a punisher spends monitoring at full monitoring.", "governance", 0.0, 100.0, source=YAMAGISHI, unit="hours per month"),
+        Param("punisher_tolerance", 0.2, "Punishing cost (share of a month's time-budget cost) at which the propensity to punish falls to 1/e.", "governance", 0.001, 10.0, source=YAMAGISHI),
     )
 
     def norm(self, ctx):  # noqa: D102
@@ -130,8 +160,20 @@ class PeerSanctions(SanctionRule):
     def detection(self, ctx):  # noqa: D102
         return self.monitoring * ctx.neighbour_active
 
-    def enforcement_cost(self, total_fines, n):  # noqa: D102
-        return self.punishment_ratio * total_fines, 0.0
+    def enforcement_cost(self, ctx, total_fines):  # noqa: D102
+        c = ctx.citizens
+        punishers = (c.contribution > 0) & (c.punish > 0)  # monitoring takes part
+        k = int(np.count_nonzero(punishers))
+        if not k:
+            return 0.0, 0.0
+        time_cost = self.monitoring_hours * self.monitoring / np.maximum(c.time_budget[punishers], 1e-9)
+        each = np.zeros(c.n)
+        each[punishers] = self.punishment_ratio * total_fines / k + np.minimum(time_cost, 1.0)
+        # Second-order free riding: the dearer punishing got, the less the punishers punish.
+        mean_cost = float(each[punishers].mean())
+        base = np.where(c.punish > 0, 1.0, 0.0)
+        c.punish += LEGITIMACY_LEARNING * (base * np.exp(-mean_cost / self.punisher_tolerance) - c.punish)
+        return each, 0.0
 
 
 class AdminSanctions(SanctionRule):
@@ -139,11 +181,9 @@ class AdminSanctions(SanctionRule):
 
     name = "admin"
     params = (
-        MONITORING, FINE, GRADUATION,
-        Param("sanction_threshold", 0.2, "Minimum contribution the administration requires.",
-              "governance", 0.0, 1.0),
-        Param("monitoring_cost", 0.1, "Administration cost per citizen per unit of monitoring.",
-              "administration", 0.0, 10.0),
+        *SanctionRule.params,
+        Param("sanction_threshold", 0.2, "Minimum contribution the administration requires (share of the time budget).", "governance", 0.0, 1.0),
+        Param("monitoring_cost", 0.1, "Administration cost per citizen per unit of monitoring.", "administration", 0.0, 10.0),
     )
 
     def norm(self, ctx):  # noqa: D102
@@ -152,5 +192,5 @@ class AdminSanctions(SanctionRule):
     def detection(self, ctx):  # noqa: D102
         return self.monitoring
 
-    def enforcement_cost(self, total_fines, n):  # noqa: D102
+    def enforcement_cost(self, ctx, total_fines):  # noqa: D102
         return 0.0, self.monitoring_cost * self.monitoring

@@ -5,12 +5,15 @@ section makes a lab public-goods design: ``mpcr``, ``group_size`` and the scenar
 ``endowment`` (tokens; outputs convert shares to tokens), ``rounds`` and ``punishment``
 (none / peer). It maps to ``network=groups``, ``sanctions=peer`` with
 ``punishment_ratio=1/3`` for peer punishment (Fehr & Gächter 2000's 1:3) else ``none``,
-``response=direct`` (no administration in between; trust does not learn) with
+``response=direct`` (no administration in between; trust and efficacy do not learn) with
 ``responsiveness=1`` and ``response_delay=0`` (every token reaches the pot),
-``neighbour_weight=1`` (subjects see only their group), and ``rounds`` steps unless
-``steps`` is given. An explicit ``population.network`` or ``governance.sanctions``
-contradicting it is an error; explicit ``response``, ``responsiveness``,
-``response_delay``, ``neighbour_weight`` or ``punishment_ratio`` win. See
+``neighbour_weight=1``, ``detection_error=0`` and ``monitoring_hours=0`` (subjects see
+their group's contributions exactly, at no cost), ``legitimacy=1`` (the punishment stage
+is a rule every subject accepted on joining; crowding-out concerns sanctions imposed by a
+principal, Fehr & Rockenbach 2003), ``record_decay=0`` (rounds of one session, not months),
+``initial_belief=0.75`` (first-round lab beliefs), ``task_group_size`` the game's group
+size, and ``rounds`` steps unless ``steps`` is given. An explicit ``population.network`` or ``governance.sanctions``
+contradicting it is an error; explicit values of the other settings win. See
 docs/scenarios.md.
 
 Overrides are values, not text: `apply_overrides` takes a mapping of dotted names to
@@ -52,8 +55,16 @@ SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 LAB_PUNISHMENT_RATIO = 1 / 3  # Fehr & Gächter 2000: one token of cost removes three
 #: Lab settings an explicit value overrides: every token reaches the pot, no administration.
 LAB_DEFAULTS = {"response": "direct", "responsiveness": 1.0, "response_delay": 0,
-                # subjects see only their own group's contributions
-                "neighbour_weight": 1.0}
+                # subjects see only their own group's contributions, exactly
+                "neighbour_weight": 1.0, "detection_error": 0.0,
+                # the screen shows everyone's contribution: monitoring takes no time
+                "monitoring_hours": 0.0,
+                # the punishment stage is a rule every subject accepted on joining
+                "legitimacy": 1.0,
+                # rounds of one session, not months: nothing is forgotten in between
+                "record_decay": 0.0,
+                # first-round beliefs in the lab (Fischbacher & Gächter 2010)
+                "initial_belief": 0.75}
 OriginOf = Callable[[tuple], Origin | None]
 
 
@@ -139,7 +150,7 @@ class ScenarioBase(BaseModel):
                     f"{section}.{name}", f"value {flat[name]!r} conflicts with the game section ({why})",
                     allowed=f"{value!r}, or leave {section}.{name} out", origin=origin_of((section, name))))
             flat[name] = value
-        lab: dict[str, Any] = dict(LAB_DEFAULTS)
+        lab: dict[str, Any] = {**LAB_DEFAULTS, "task_group_size": game.group_size}
         if game.punishment == "peer":
             lab["punishment_ratio"] = LAB_PUNISHMENT_RATIO
         for key, setting in lab.items():

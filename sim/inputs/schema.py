@@ -32,7 +32,7 @@ GAME_PARAMS: dict[str, Param] = {p.name: p for p in (
 )}
 #: Top-level numeric fields.
 RUN_PARAMS: dict[str, Param] = {p.name: p for p in (
-    Param("steps", 100, "Steps (months) to run (lab designs: game.rounds unless given).", "run", 1, 100_000),
+    Param("steps", 240, "Months to run (lab designs: game.rounds unless given); 20 years lets every named scenario settle.", "run", 1, 100_000, unit="months"),
     Param("seed", 42, "Seed of the model's random generator.", "run", 0, 2**63 - 1),
 )}
 TEXT_FIELDS = {

@@ -1,34 +1,52 @@
-"""Citizens' decision rule and learning, vectorised over all citizens at once.
+"""Citizens' decision on collective co-production, vectorised over all citizens at once.
 
-ODD+D summary (details in docs/ODD.md):
+ODD+D summary (details and sources in docs/ODD.md): the share of its monthly time budget a
+citizen gives to collective co-production is
 
-* **Disposition.** Each type has a conditional contribution schedule, as elicited with the
-  strategy method by Fischbacher, Gächter & Fehr (2001): conditional cooperators match the
-  believed contribution of others with a slope below one (self-serving bias), free riders
-  give nothing, hump-shaped contributors rise then fall, unconditional ones give a fixed
-  level.
-* **Trust.** Trust in the administration scales the disposition (people co-produce with
-  an administration they trust; Fledderus, Brandsen & Honingh 2014).
-* **Material incentives.** The disposition scales with the lab's net cost of giving (unit
-  cost, marginal return 0.4) over the citizen's own (effort cost minus own return minus
-  reward), with elasticity ``incentive_sensitivity``; selfish citizens give only when
-  giving privately pays.
-* **Sanctions.** A citizen below the sanction norm complies (contributes the norm) when the
-  expected graduated fine exceeds the extra net cost of complying (Becker's deterrence
-  logic; Fehr & Gächter 2000 for peer punishment raising contributions).
-* **Learning.** Beliefs move toward what neighbours and the visible aggregate contributed;
-  trust moves toward whether one's input was acted on (Sjoberg, Mellon & Peixoto 2017) and
-  with the growth of the administration's own effort (austerity erodes it).
+    want = schedule(belief) x trust x efficacy x need x motivation x cost + private gain
+
+* **Disposition** (``schedule``): each type's conditional contribution schedule, as
+  elicited with the strategy method by Fischbacher, Gächter & Fehr (2001).
+* **Trust** in the administration scales the disposition (people co-produce with an
+  administration they trust; Fledderus, Brandsen & Honingh 2014).
+* **Efficacy**: the belief that one's input is acted on (Sjoberg, Mellon & Peixoto 2017;
+  self-efficacy is the most consistent correlate of co-production, Parrado et al. 2013).
+* **Need**: a shortfall of the service one receives below what one needs raises the wish
+  to co-produce; good public provision lowers it (Parrado et al. 2013: co-production
+  "depends in part on awareness of a shortfall"; partial crowding-out, Andreoni 1993).
+* **Motivation**: effort on a pooled collective task falls with the group that shares it
+  (social loafing, Latané, Williams & Harkins 1979; Karau & Williams 1993) and not when the
+  task is one's own (identifiability, Williams, Harkins & Latané 1981); sanctions seen as
+  illegitimate crowd out willingness (Frey & Jegen 2001; Fehr & Rockenbach 2003).
+* **Material incentives**: the lab's net cost of giving over the citizen's own.
+* **Sanctions**: a citizen below the sanction norm complies when the expected graduated
+  fine exceeds the extra net cost of complying (Becker's deterrence logic).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.primitives.params import Param
+from sim.primitives.sources import FLEDDERUS, FREY_JEGEN, KARAU, LATANE, PARRADO
+
 #: Marginal per-capita return at which the type schedules were measured (Fischbacher et al.
 #: 2001 used MPCR 0.4 with a unit cost per token); incentives are measured from there.
 REFERENCE_RETURN = 0.4
 LAB_NET_COST = 1.0 - REFERENCE_RETURN
+#: Group size of the lab games the schedules were measured in (Fehr & Gächter 2000).
+LAB_GROUP = 4
+
+DECISION_PARAMS: tuple[Param, ...] = (
+    Param("trust_weight", 1.0, "How strongly trust scales the disposition to contribute.", "population", 0, 5, source=FLEDDERUS),
+    Param("trust_reference", 0.5, "Trust at which the disposition equals the lab schedule.", "population", 0, 1),
+    Param("efficacy_weight", 2.0, "How strongly the belief that one's input is acted on scales the wish to take part.", "population", 0, 5, source="Sjoberg, Mellon & Peixoto 2017; calibrated to the repeat-report ratio"),
+    Param("need_weight", 0.5, "How strongly a shortfall of the service below one's need raises the wish to co-produce.", "population", 0, 5, source=PARRADO + " (good outcomes discourage co-production somewhat)"),
+    Param("loafing", 0.5, "Elasticity of effort on a pooled task to the number who share it (social loafing).", "population", 0, 1, source=f"{LATANE} (70/49/40 % of solo effort in groups of 2/4/6); {KARAU}"),
+    Param("crowding_out", 0.3, "Share of willingness sanctions crowd out when they are seen as wholly illegitimate.", "population", 0, 1, source=f"{FREY_JEGEN}; Fehr & Rockenbach 2003"),
+    Param("incentive_sensitivity", 0.5, "Elasticity of the disposition to give w.r.t. the net cost of giving.", "population", 0, 5),
+    Param("decision_noise", 0.1, "Standard deviation of multiplicative decision noise.", "population", 0, 1),
+)
 
 
 def schedule(slope: np.ndarray, level: np.ndarray, hump: np.ndarray, belief: np.ndarray):
@@ -60,17 +78,32 @@ def incentive_factors(cost, marginal_return: float, reward: float, sensitivity: 
     return factor, np.maximum(-net_cost, 0.0)
 
 
-def willingness(tau, trust, cost_factor, private_gain, p) -> np.ndarray:
+def factor(values: np.ndarray, weight: float, reference: float | np.ndarray) -> np.ndarray:
+    """``max(0, 1 + weight (values - reference))``: a disposition multiplier, 1 at the reference."""
+    out = values - reference
+    out *= weight
+    out += 1.0
+    return np.maximum(out, 0.0, out=out)
+
+
+def loafing_factor(task_group: float, assigned: np.ndarray, loafing: float) -> np.ndarray:
+    """Effort multiplier of a collective task, relative to the lab's pooled groups of four.
+
+    A pooled task shared by ``task_group`` people gets ``(task_group / 4) ** -loafing``;
+    a task that is one's own (``assigned``: identifiable) gets ``(1 / 4) ** -loafing``.
+    """
+    pooled = (max(task_group, 1.0) / LAB_GROUP) ** -loafing
+    own = (1.0 / LAB_GROUP) ** -loafing
+    return np.where(assigned, own, pooled)
+
+
+def willingness(tau: np.ndarray, multiplier: np.ndarray, cost_factor, private_gain) -> np.ndarray:
     """Desired contribution before sanctions, noise and access, clipped to [0, 1].
 
-    ``tau * trust factor * cost factor + private gain``, with the factors of
-    `incentive_factors` and trust factor ``1 + trust_weight * (trust - trust_reference)``.
+    ``tau * multiplier * cost factor + private gain``, where `multiplier` is the product of
+    the trust, efficacy, need and motivation factors.
     """
-    out = trust - p["trust_reference"]
-    out *= p["trust_weight"]
-    out += 1.0
-    np.maximum(out, 0.0, out=out)
-    out *= tau
+    out = tau * multiplier
     out *= cost_factor
     out += private_gain
     return np.clip(out, 0.0, 1.0, out=out)
@@ -101,30 +134,3 @@ def comply(c, norm, expected_fine, compliance_cost) -> np.ndarray:
     go = (gap > 0) & (expected_fine > gap * compliance_cost)
     c[go] = np.broadcast_to(norm, c.shape)[go]
     return c
-
-
-def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
-    """Move beliefs toward a mix of neighbours' and the visible aggregate contribution."""
-    w = p["neighbour_weight"]
-    lam = p["belief_learning"]
-    target = w * neighbour_mean + (1.0 - w) * visible_mean
-    belief *= 1.0 - lam
-    belief += lam * target
-    return belief
-
-
-def update_trust_feedback(trust, had_input, acted, rate) -> None:
-    """Trust of citizens whose input matured moves toward 1 if acted on, else toward 0."""
-    idx = np.flatnonzero(had_input)
-    trust[idx] += rate * (acted[idx] - trust[idx])
-
-
-def update_trust_effort(trust, effort_growth, weight) -> None:
-    """Everyone's trust follows the growth of the administration's own effort.
-
-    Citizens judge the administration by what it does itself: when it cuts its own
-    production (austerity) trust falls; quality that citizens co-produce earns it no credit.
-    """
-    if weight and effort_growth:
-        trust += weight * float(np.clip(effort_growth, -1.0, 1.0))
-        np.clip(trust, 0.0, 1.0, out=trust)

@@ -17,9 +17,10 @@ name four conditions for PB to work; each is a lever here with a measured effect
   preference gap, half the L1 distance between the funded budget's split over categories
   and the population's favourite-category shares (0 = mirror image, 1 = disjoint).
 * **Responsiveness** -- a share ``pb_implementation`` of funded projects is implemented,
-  ``pb_delay`` steps after the vote. Implemented projects add service quality; voters
-  whose approved project was implemented gain trust, those whose approved funded projects
-  were all dropped lose trust (toward 1 or 0 at rate ``trust_learning``).
+  ``pb_delay`` months after the vote. Implemented projects add service quality; voters
+  whose approved project was implemented learn that their input is acted on, those whose
+  approved funded projects were all dropped that it is not (their efficacy moves toward 1
+  or 0 at rate ``efficacy_learning``). Voting is an individual co-production act.
 
 Each cycle (every ``pb_cycle`` steps) voters propose ``pb_projects`` projects in their
 favourite category, with costs such that the proposals ask for ``DEMAND_RATIO`` times the PB
@@ -46,19 +47,19 @@ DEMAND_RATIO = 2.2
 
 PB_PARAMS: tuple[Param, ...] = (
     Param("pb_share", 0.0, "Share of the administration's budget allocated by participatory budgeting (0 = off).", "governance", 0.0, 1.0, source=BSS),
-    Param("pb_cycle", 4, "Steps between participatory-budgeting votes.", "governance", 1, 100),
+    Param("pb_cycle", 12, "Months between participatory-budgeting votes (a yearly cycle).", "governance", 1, 100),
     Param("pb_projects", 24, "Projects proposed per participatory-budgeting cycle.", "governance", 1, 500),
-    Param("pb_turnout", 0.2, "Turnout of a citizen with trust 0.5 and mean digital skill.", "governance", 0.0, 1.0),
+    Param("pb_turnout", 0.04, "Turnout per cycle of a citizen with trust 0.5 and mean digital skill.", "governance", 0.0, 1.0, source=BSS + "; Paris 2016 (4 % of residents voted)"),
     Param("pb_inclusion", "mixed", "Voting channel: online only, online and paper, or offline outreach that equalises groups.", "governance", choices=("mixed", "digital", "outreach"), source=BSS + " (inclusiveness)"),
     Param("pb_deliberation", 0.2, "Weight of neighbours' favourite categories in a voter's ballot.", "governance", 0.0, 1.0, source=BSS + " (interaction)"),
     Param("pb_implementation", 0.8, "Share of funded projects the administration implements.", "administration", 0.0, 1.0, source=BSS + " (responsiveness)"),
-    Param("pb_delay", 2, "Steps between a vote and the implementation of its projects.", "administration", 0, 50, source=BSS + " (responsiveness)"),
+    Param("pb_delay", 2, "Months between a vote and the implementation of its projects.", "administration", 0, 50, source=BSS + " (responsiveness)"),
     Param("pb_needs_gap", 1.0, "How much socio-economic groups differ in the categories they need.", "population", 0.0, 3.0, source=BSS + " (representation)"),
 )
 PB_TABLE_COLUMNS: tuple[str, ...] = (
     "step", "turnout", "turnout_gap", "deliberation_shift", "proposed", "funded",
     "implemented", "spent", "implemented_spent", "preference_gap", "voters_served",
-    "trust_gained", "trust_lost",
+    "efficacy_gained", "efficacy_lost",
 )
 
 
@@ -73,19 +74,19 @@ class PBResult:
 
     Attributes:
         quality_added: Service quality added by the implemented projects.
-        trust_index: Citizens whose trust changes (voters with an outcome), int32.
-        trust_delta: Their trust change, same length (already bounded to keep [0, 1]).
+        index: Citizens whose efficacy changes (voters with an outcome), int32.
+        delta: Their efficacy change, same length (already bounded to keep [0, 1]).
         row: One ``budgeting`` table row (see `pb_table_columns`).
     """
 
     quality_added: float
-    trust_index: np.ndarray
-    trust_delta: np.ndarray
+    index: np.ndarray
+    delta: np.ndarray
     row: dict
 
-    def apply_trust(self, trust: np.ndarray) -> None:
-        """Add the trust deltas to `trust` in place."""
-        trust[self.trust_index] += self.trust_delta
+    def apply_feedback(self, efficacy: np.ndarray) -> None:
+        """Add the efficacy deltas to `efficacy` in place."""
+        efficacy[self.index] += self.delta
 
 
 def group_preferences(groups: int, needs_gap: float) -> np.ndarray:
@@ -138,7 +139,7 @@ class ParticipatoryBudget:
 
         Args:
             p: Resolved model parameters (`PB_PARAMS`, ``groups``, ``production``,
-                ``trust_learning``).
+                ``efficacy_learning``).
             citizens: The population.
             rng: The model's random generator.
         """
@@ -147,6 +148,8 @@ class ParticipatoryBudget:
         self.columns = pb_table_columns(self.groups)
         self.active = p["pb_share"] > 0
         self.pending: list[dict] = []
+        #: Citizens who voted this month (indices), or None.
+        self.voters: np.ndarray | None = None
         self.quality_per_budget = p["production"] * p["pb_cycle"]
         if not self.active:
             return
@@ -167,12 +170,14 @@ class ParticipatoryBudget:
             voting_rule: A ``voting`` governance rule.
             rng: The model's random generator.
         """
+        self.voters = None
         if not self.active:
             return None
         if step % self.p["pb_cycle"] == 0:
             self.pending.append(self.vote(step, citizens, adjacency, voting_rule, rng))
+            self.voters = self.pending[-1]["voters"]
         if self.pending and self.pending[0]["due"] <= step:
-            return self.implement(self.pending.pop(0), citizens.trust, rng)
+            return self.implement(self.pending.pop(0), citizens.efficacy, rng)
         return None
 
     def turnout_probability(self, citizens: Citizens) -> np.ndarray:
@@ -258,8 +263,8 @@ class ParticipatoryBudget:
             "costs": costs, "row": row,
         }
 
-    def implement(self, cycle: dict, trust: np.ndarray, rng) -> PBResult:
-        """Implement a share of a cycle's funded projects; voters' trust learns from it."""
+    def implement(self, cycle: dict, efficacy: np.ndarray, rng) -> PBResult:
+        """Implement a share of a cycle's funded projects; voters' efficacy learns from it."""
         funded, approvals, costs = cycle["funded"], cycle["approvals"], cycle["costs"]
         implemented = funded & (rng.random(funded.shape[0]) < self.p["pb_implementation"])
         gained_t = approvals[:, implemented].any(axis=1)
@@ -268,13 +273,13 @@ class ParticipatoryBudget:
         moved = (gained_t | lost_t)[cycle["voter_type"]]
         index = cycle["voters"][moved]
         target = target_t[cycle["voter_type"][moved]]
-        delta = self.p["trust_learning"] * (target - trust[index])
+        delta = self.p["efficacy_learning"] * (target - efficacy[index])
         n_voters = max(cycle["voters"].size, 1)
         done = float(costs[implemented].sum())
         row = cycle["row"] | {
             "implemented": int(implemented.sum()),
             "implemented_spent": done / self.p["pb_share"],
-            "trust_gained": float(np.count_nonzero(gained_t[cycle["voter_type"]])) / n_voters,
-            "trust_lost": float(np.count_nonzero(lost_t[cycle["voter_type"]])) / n_voters,
+            "efficacy_gained": float(np.count_nonzero(gained_t[cycle["voter_type"]])) / n_voters,
+            "efficacy_lost": float(np.count_nonzero(lost_t[cycle["voter_type"]])) / n_voters,
         }
         return PBResult(done * self.quality_per_budget, index, delta, row)

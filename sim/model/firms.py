@@ -42,6 +42,10 @@ from sim.primitives.sources import INGOV, SCOPING
 SLA_PENALTIES: tuple[str, ...] = ("fine", "exclusion")
 
 FIRM_PARAMS: tuple[Param, ...] = (
+    Param("firms", 0, "Number of potential firms (civic-tech developers).", "firms", 0, 100_000),
+    Param("data_openness", 0.5, "Openness of the administration's data and platform.", "firms", 0, 1, source=SCOPING),
+    Param("firm_cost", 0.3, "Mean cost of running a complementary service.", "firms", 0, 10),
+    Param("firm_complement", 0.02, "Quality added per active firm per month.", "firms", 0, 10),
     Param("substitutive_share", 0.2, "Share of firms whose service substitutes the public channel (rest: complementary).", "firms", 0, 1, source=SCOPING + " (developers prefer complementary services)"),
     Param("firm_reciprocity", 0.5, "Share of firms that contribute data and fixes back to the platform.", "firms", 0, 1),
     Param("firm_entry_rate", 0.2, "Probability per step that a firm acts on a positive (enter) or negative (exit) return.", "firms", 0, 1),

@@ -17,8 +17,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.primitives.errors import InputError, Problem, did_you_mean
+from sim.primitives.params import Param
 
 NETWORK_KINDS: tuple[str, ...] = ("small_world", "scale_free", "lattice", "groups")
+NETWORK_PARAMS: tuple[Param, ...] = (
+    Param("network", "small_world", "Social network kind.", "population", choices=NETWORK_KINDS),
+    Param("degree", 6, "Mean number of social ties (lattice: 4 or 8).", "population", 2, 100, source="Watts & Strogatz 1998"),
+    Param("rewire", 0.1, "Rewiring probability of the small-world network.", "population", 0, 1),
+)
 
 
 def _csr_from_edges(u: np.ndarray, v: np.ndarray, n: int) -> sp.csr_array:
@@ -238,6 +244,26 @@ def neighbour_mean(
     total = adjacency @ np.asarray(values, dtype=np.float64)
     out = np.array(np.broadcast_to(fallback, total.shape), dtype=np.float64)
     np.divide(total, degree, out=out, where=np.asarray(degree) > 0)
+    return out
+
+
+def neighbour_means(adjacency: sp.csr_array, columns: np.ndarray, degree: np.ndarray,
+                    fallback: np.ndarray) -> np.ndarray:
+    """`neighbour_mean` of several per-node columns at once (one sparse product).
+
+    Args:
+        adjacency: 0/1 adjacency from :func:`build_network`.
+        columns: Per-node values, shape ``(n, k)``.
+        degree: Per-node degree.
+        fallback: Result for nodes with degree 0, shape ``(k,)`` (one value per column).
+
+    Returns:
+        Float64 array of shape ``(n, k)``.
+    """
+    total = adjacency @ np.asarray(columns, dtype=np.float64)
+    out = np.empty_like(total)
+    out[:] = fallback
+    np.divide(total, degree[:, None], out=out, where=np.asarray(degree)[:, None] > 0)
     return out
 
 

@@ -1,7 +1,18 @@
 """The step record: what one step computed, kept by the model as ``model.last_step``.
 
 Reporters, validation patterns and the dashboard read a step through this record and the
-classification functions below, so "took part" and "free riding" are defined once.
+classification functions below, so "took part", "excluded", "exited" and "free riding"
+are defined once, with one meaning in every interaction mode:
+
+* **took part**: gave at least ``min_hours`` of collective effort this month, or did an
+  individual act (filed a report, shared data, voted in a participatory budget);
+* **excluded**: did not take part because the access rule barred it or rationed it out
+  (wanted to, was not admitted);
+* **exited**: took part before, does not now, was not excluded, and would take part with
+  the trust and efficacy it started with: it stopped after losing trust or being ignored;
+* **free riding**: used the service, was eligible and able (a time budget of at least
+  ``min_hours``) to contribute, contributed nothing while others did, and neither was
+  excluded nor exited.
 """
 
 from __future__ import annotations
@@ -10,8 +21,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: A contribution (or input) below this share of capacity does not count as taking part.
-PARTICIPATION_EPS = 0.05
+from sim.primitives.params import Param
+from sim.primitives.sources import CLS
+
+RECORD_PARAMS: tuple[Param, ...] = (
+    Param("min_hours", 1.0, "Collective effort below this many hours in a month does not count as taking part.", "population", 0.01, 100, source=CLS + " (volunteering counted from any time given)", unit="hours per month"),
+)
 
 
 @dataclass
@@ -20,37 +35,75 @@ class StepRecord:
 
     Attributes:
         step: The model's step number (1 for the first step).
-        contribution: Effort given, share of capacity in [0, 1], after access.
-        inputs: What each citizen handed in (the contribution; a report: 1, in reporting).
-        willing: Wanted to contribute something (before access).
+        min_hours: The participation threshold for collective effort, in hours.
+        contribution: Collective effort, share of the time budget in [0, 1], after access.
+        hours: Collective effort in hours this month.
+        willing: Wanted to give collective effort (at least ``min_hours``), before access.
         eligible: May contribute under the access rule.
+        admitted: Was admitted by the access rule (capacity, registration).
         uses: Used the public service.
-        matured: Had input reach the administration's response this step (after its delay).
+        able: Has a time budget of at least ``min_hours``.
+        reports: Number of reports filed.
+        shared: Shared data.
+        voted: Voted in a participatory budget.
+        lost: Would take part with its initial trust and efficacy, does not now.
+        was_active: Took part in some act before this month.
+        heard: Had input reach the administration's response this step (after its delay).
         acted: Of those, had it acted on.
         outcomes: The reporters' values for this step (`sim.model.reporters.REPORTERS`).
     """
 
     step: int
+    min_hours: float
     contribution: np.ndarray
-    inputs: np.ndarray
+    hours: np.ndarray
     willing: np.ndarray
     eligible: np.ndarray
+    admitted: np.ndarray
     uses: np.ndarray
-    matured: np.ndarray | None = None
+    able: np.ndarray
+    reports: np.ndarray
+    shared: np.ndarray
+    voted: np.ndarray
+    lost: np.ndarray
+    was_active: np.ndarray
+    heard: np.ndarray | None = None
     acted: np.ndarray | None = None
     outcomes: dict[str, float] = field(default_factory=dict)
 
 
+def took_part_collective(record: StepRecord) -> np.ndarray:
+    """Gave at least ``min_hours`` of collective effort this month."""
+    return record.hours >= record.min_hours
+
+
+def took_part_individual(record: StepRecord) -> np.ndarray:
+    """Did an individual act: a report, a data share, a participatory-budget vote."""
+    return (record.reports > 0) | record.shared | record.voted
+
+
 def took_part(record: StepRecord) -> np.ndarray:
-    """Citizens who took part this step: handed in more than `PARTICIPATION_EPS`."""
-    return record.inputs > PARTICIPATION_EPS
+    """Took part in any co-production act this month."""
+    return took_part_collective(record) | took_part_individual(record)
+
+
+def excluded(record: StepRecord) -> np.ndarray:
+    """Did not take part because the access rule barred or rationed it."""
+    rationed = record.willing & record.eligible & ~record.admitted
+    return ~took_part(record) & (~record.eligible | rationed)
+
+
+def exited(record: StepRecord) -> np.ndarray:
+    """Stopped after losing trust or being ignored: took part before, not now, not excluded."""
+    return record.lost & record.was_active & ~took_part(record) & ~excluded(record)
 
 
 def free_riding(record: StepRecord) -> np.ndarray:
-    """Citizens who used the service, were eligible to contribute, and did not want to."""
-    return record.uses & record.eligible & ~record.willing
-
-
-def free_riding_base(record: StepRecord) -> np.ndarray:
-    """Citizens who could free ride: users eligible to contribute (the share's denominator)."""
-    return record.uses & record.eligible
+    """Used the service, could contribute, contributed nothing while others did."""
+    active = took_part(record)
+    if not active.any():
+        return np.zeros_like(active)
+    out = record.uses & record.eligible & record.able & ~active
+    out &= ~excluded(record)
+    out &= ~exited(record)
+    return out

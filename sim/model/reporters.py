@@ -1,9 +1,10 @@
-"""The model's reporters: one value per outcome and step, computed from the step record.
+"""The model's reporters: one value per outcome and month, computed from the step record.
 
-`REPORTERS` lists the outcomes in the order the DataCollector records them;
-`measure` computes them all from a step's record and the model's state, using the
-classification functions of `sim.model.record`; `collector_reporters` gives Mesa's
-DataCollector one function per outcome reading ``model.last_step.outcomes``.
+`REPORTERS` lists the outcomes in the order the DataCollector records them; `measure`
+computes them all from a step's record and the model's state, using the classification
+functions of `sim.model.record` (participation, exit, exclusion and free riding are shares
+of all citizens, so they never overlap and sum to at most 1); `collector_reporters` gives
+Mesa's DataCollector one function per outcome reading ``model.last_step.outcomes``.
 """
 
 from __future__ import annotations
@@ -12,17 +13,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import mesa
 import numpy as np
 
 from sim.model.metrics import gini, group_gap, share, top_share
-from sim.model.record import StepRecord, free_riding, free_riding_base, took_part
+from sim.model.population import TYPE_NAMES
+from sim.model.record import (
+    StepRecord,
+    excluded,
+    exited,
+    free_riding,
+    took_part_collective,
+    took_part_individual,
+)
+from sim.model.service import SOURCES
 
 #: Model reporter names, in the order the DataCollector records them.
 REPORTERS: tuple[str, ...] = (
-    "participation", "mean_contribution", "quality", "quality_growth", "free_rider_share",
-    "trust", "inclusiveness_gap", "contribution_gini", "top1_share", "admin_cost",
-    "active_firms", "welfare", "data_contributions", "public_use",
-    "firm_free_rider_share",
+    "participation", "participation_individual", "participation_collective",
+    "hours_per_participant", "mean_contribution",
+    "quality", *(f"quality_{s}" for s in SOURCES), "quality_growth",
+    "free_rider_share", "exit_share", "excluded_share",
+    "trust", "efficacy", "efficacy_heard", "efficacy_ignored", "legitimacy",
+    "inclusiveness_gap", "participation_most_deprived", "participation_least_deprived",
+    *(f"participation_{t}" for t in TYPE_NAMES),
+    "contribution_gini", "top1_share", "admin_cost", "active_firms", "welfare",
+    "data_contributions", "public_use", "firm_free_rider_share",
+)
+#: Outcomes that are shares of citizens (or of firms), in [0, 1].
+SHARES: frozenset[str] = frozenset(
+    name for name in REPORTERS
+    if name.startswith(("participation", "free_rider", "exit", "excluded", "public_use", "data_",
+                        "firm_free", "efficacy", "trust", "legitimacy", "top1", "contribution_gini"))
+    or name == "mean_contribution"
 )
 
 
@@ -31,40 +54,65 @@ class Aggregates:
     """The step's model-level results that the reporters need beside the record.
 
     Attributes:
-        quality: Service quality after this step.
+        quality_stocks: Quality by source (`sim.model.service.SOURCES`), summing to quality.
         quality_growth: Relative change of quality this step.
         admin_cost: Administration cost per citizen this step.
-        data_contributions: Share of citizens who shared data.
+        welfare: Mean citizen welfare, net of the administration's cost per citizen.
+        legitimacy: Legitimacy of the sanction regime (1 with no sanctions).
         firm_free_rider_share: Share of active firms not contributing back.
         active_firms: Number of active firms.
     """
 
-    quality: float
+    quality_stocks: np.ndarray
     quality_growth: float
     admin_cost: float
-    data_contributions: float
+    welfare: float
+    legitimacy: float
     firm_free_rider_share: float
     active_firms: int
 
 
-def measure(record: StepRecord, citizens: Any, groups: int, agg: Aggregates) -> dict[str, float]:
+def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
+    k = int(np.count_nonzero(mask))
+    return float(values[mask].mean()) if k else float("nan")
+
+
+def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates) -> dict[str, float]:
     """Every reporter's value for one step, in `REPORTERS` order."""
-    active = took_part(record)
-    contribution = record.contribution
+    acts = took_part_individual(record)
+    collective = took_part_collective(record)
+    active = acts | collective
+    out_of = excluded(record)
+    n_active = int(np.count_nonzero(active))
+    groups = p["groups"]
+    hours = record.hours + p["act_hours"] * (record.reports + record.shared + record.voted)
     out: dict[str, float] = {
         "participation": share(active),
-        "mean_contribution": float(contribution.mean()),
-        "quality": agg.quality,
+        "participation_individual": share(acts),
+        "participation_collective": share(collective),
+        "hours_per_participant": float(hours[active].sum()) / n_active if n_active else 0.0,
+        "mean_contribution": float(record.contribution.mean()),
+        "quality": float(agg.quality_stocks.sum()),
+        **{f"quality_{s}": float(v) for s, v in zip(SOURCES, agg.quality_stocks, strict=True)},
         "quality_growth": agg.quality_growth,
-        "free_rider_share": share(free_riding(record), within=free_riding_base(record)),
+        "free_rider_share": share(free_riding(record)),
+        "exit_share": share(exited(record)),
+        "excluded_share": share(out_of),
         "trust": float(citizens.trust.mean()),
+        "efficacy": float(citizens.efficacy.mean()),
+        "efficacy_heard": _mean_where(citizens.efficacy, citizens.feedback == 1),
+        "efficacy_ignored": _mean_where(citizens.efficacy, citizens.feedback == 0),
+        "legitimacy": agg.legitimacy,
         "inclusiveness_gap": group_gap(active, citizens.group, groups),
-        "contribution_gini": gini(contribution),
-        "top1_share": top_share(contribution, 0.01),
+        "participation_most_deprived": share(active, within=citizens.group == 0),
+        "participation_least_deprived": share(active, within=citizens.group == groups - 1),
+        **{f"participation_{t}": share(active, within=citizens.ctype == k) for k, t in enumerate(TYPE_NAMES)},
+        "contribution_gini": gini(hours),
+        "top1_share": top_share(hours, 0.01),
         "admin_cost": agg.admin_cost,
         "active_firms": agg.active_firms,
-        "welfare": float(citizens.payoff.mean()),
-        "data_contributions": agg.data_contributions,
+        "welfare": agg.welfare,
+        "data_contributions": share(record.shared),
         "public_use": share(record.uses),
         "firm_free_rider_share": agg.firm_free_rider_share,
     }
@@ -84,7 +132,26 @@ def collector_reporters() -> dict[str, Callable[[Any], float]]:
     return {name: _reader(name) for name in REPORTERS}
 
 
-def empty_record(n: int) -> StepRecord:
+class OutcomeCollector(mesa.DataCollector):
+    """Mesa's DataCollector, collecting the step record's outcomes without per-value copies.
+
+    The outcomes are Python floats (immutable), so Mesa's defensive ``deepcopy`` of each
+    reporter's value is not needed; with agent reporters added, Mesa's own path runs.
+    """
+
+    def collect(self, model: Any) -> None:
+        """Append this step's outcomes (and anything else Mesa collects)."""
+        if self.agent_reporters or self.agenttype_reporters or set(self.model_reporters) != set(REPORTERS):
+            super().collect(model)
+            return
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        for name, value in model.last_step.outcomes.items():
+            self.model_vars[name].append(value)
+
+
+def empty_record(n: int, min_hours: float) -> StepRecord:
     """The record before the first step: nobody has done anything yet."""
     zeros, none = np.zeros(n), np.zeros(n, dtype=bool)
-    return StepRecord(0, zeros, zeros, none, ~none, ~none, outcomes=dict.fromkeys(REPORTERS, 0.0))
+    return StepRecord(0, min_hours, zeros, zeros, none, ~none, ~none, ~none, ~none, none, none, none,
+                      none, none, outcomes=dict.fromkeys(REPORTERS, 0.0))

@@ -18,9 +18,13 @@ import sim
 from sim.model.reporters import REPORTERS
 from sim.primitives.errors import SetupError
 from sim.primitives.files import atomic_folder
+from sim.primitives.stats import settled
 from sim.run.single import RunResult
 
-OUTCOME_PLOT = ("participation", "mean_contribution", "free_rider_share", "trust")
+OUTCOME_PLOT = ("participation", "participation_collective", "free_rider_share", "exit_share", "trust")
+#: Outcomes whose settling the run reports, and the window (months) of the steady state.
+HEADLINE = ("participation", "quality", "free_rider_share", "trust")
+WINDOW = 24
 QUALITY_PLOT = ("quality", "quality_growth")
 FILES = ("timeseries.csv", "summary.json", "outcomes.png", "quality.png")
 
@@ -57,6 +61,9 @@ def summary(result: RunResult) -> dict[str, Any]:
         "package_version": sim.__version__,
         "final": {r: _number(frame[r].iloc[-1]) for r in REPORTERS},
         "mean": {r: _number(frame[r].mean()) for r in REPORTERS},
+        "steady": {r: _number(frame[r].iloc[-WINDOW:].mean()) for r in REPORTERS},
+        "settled": {r: settled(frame[r].to_numpy(), WINDOW) for r in HEADLINE},
+        "steady_window_months": WINDOW,
     }
     if (tokens := game_tokens(result)) is not None:
         out["game"] = tokens
@@ -64,11 +71,26 @@ def summary(result: RunResult) -> dict[str, Any]:
 
 
 def outcome_table(result: RunResult) -> str:
-    """A short table: each reporter at the first and last step and its mean over the run."""
+    """Each reporter at the first and last month, its steady state, and whether it settled.
+
+    The steady state is the mean over the final `WINDOW` months; settling is reported for
+    the headline outcomes.
+    """
     frame = result.frame[list(REPORTERS)]
-    table = pd.DataFrame({"step 1": frame.iloc[0], f"step {result.steps}": frame.iloc[-1],
-                          "mean": frame.mean()})
+    table = pd.DataFrame({"month 1": frame.iloc[0], f"month {result.steps}": frame.iloc[-1],
+                          f"steady (last {WINDOW})": frame.iloc[-WINDOW:].mean()})
+    table["settled"] = [("yes" if settled(frame[r].to_numpy(), WINDOW) else "NO") if r in HEADLINE else ""
+                        for r in REPORTERS]
     return table.to_string(float_format=lambda v: f"{v:.3f}")
+
+
+def settled_line(result: RunResult) -> str:
+    """One line saying whether the headline outcomes settled by the end of the run."""
+    late = [r for r in HEADLINE if not settled(result.frame[r].to_numpy(), WINDOW)]
+    if not late:
+        return f"The headline outcomes ({', '.join(HEADLINE)}) settled by month {result.steps}."
+    return (f"Not settled by month {result.steps}: {', '.join(late)} still drifted over the final {WINDOW} "
+            "months; run longer (--steps) before reading a steady state.")
 
 
 def _plot(frame: pd.DataFrame, columns: tuple[str, ...], title: str, path: Path, panels: bool) -> None:

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.coproduction import CoProductionModel
-from sim.primitives.stats import mean_ci
 from sim.inputs.scenario import apply_overrides, load_scenario
+from sim.model.coproduction import CoProductionModel
 from sim.primitives.errors import Origin
+from sim.primitives.stats import mean_ci
 
 #: Fischbacher, Gächter & Fehr (2001) type shares (conditional, free rider, hump-shaped).
 FGF_SHARES = {"conditional": 0.50, "free_rider": 0.30, "hump": 0.14}

@@ -29,11 +29,11 @@ def elicit(model: CoProductionModel, rng: np.random.Generator) -> np.ndarray:
     factor, gain = behaviour.incentive_factors(
         np.ones(c.n), behaviour.REFERENCE_RETURN, 0.0, p["incentive_sensitivity"]
     )
-    trust = np.full(c.n, p["trust_reference"])  # no administration in the lab
+    neutral = np.ones(c.n)  # no administration in the lab: trust and efficacy play no part
     out = np.empty((c.n, GRID.size))
     for j, b in enumerate(GRID):
         tau = behaviour.schedule(c.slope, c.level, model.hump, np.full(c.n, b))
-        want = behaviour.willingness(tau, trust, factor, gain, p)
+        want = behaviour.willingness(tau, neutral, factor, gain)
         out[:, j] = behaviour.add_noise(want, p["decision_noise"], rng)
     return out
 

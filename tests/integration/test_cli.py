@@ -31,7 +31,7 @@ def run_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("run") / "out"
     done = coprod("run", "consultative", "--steps", 5, "--seed", 3, *SMALL, "--out", out)
     assert done.returncode == 0, done.stderr
-    assert "participation" in done.stdout and "step 5" in done.stdout
+    assert "participation" in done.stdout and "month 5" in done.stdout
     return out
 
 

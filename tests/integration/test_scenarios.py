@@ -60,13 +60,15 @@ def test_every_scenario_file_loads_and_runs(name):
     result = run_scenario(scenario, steps=3, progress=False)
     assert list(result.frame.columns) == ["step", *REPORTERS]
     assert result.frame["step"].tolist() == [1, 2, 3]
-    assert result.frame[list(REPORTERS)].notna().all().all()
+    defined = [r for r in REPORTERS if r not in ("efficacy_heard", "efficacy_ignored")]  # NaN until heard
+    assert result.frame[defined].notna().all().all()
 
 
 def test_traditional_is_administration_alone():
     result = run_scenario(load_scenario("traditional"), steps=5, progress=False)
-    assert (result.frame["participation"] == 0).all()
+    assert (result.frame["participation_collective"] == 0).all()  # nobody is invited to co-produce
     assert (result.frame["mean_contribution"] == 0).all()
+    assert (result.frame["participation"] == result.frame["participation_individual"]).all()
 
 
 def test_lab_scenarios_are_the_fehr_gachter_design():
@@ -100,7 +102,7 @@ def test_empty_scenario_gives_the_model_defaults(tmp_path):
     assert Scenario(description="x").model_kwargs() == defaults()
     scenario = load_scenario(write(tmp_path, "description: only a description\n"))
     assert scenario.model_kwargs() == defaults()
-    assert (scenario.name, scenario.run_steps, scenario.seed, scenario.game) == ("s", 100, 42, None)
+    assert (scenario.name, scenario.run_steps, scenario.seed, scenario.game) == ("s", 240, 42, None)
 
 
 def test_sections_map_to_flat_model_kwargs(tmp_path):

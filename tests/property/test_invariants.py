@@ -1,4 +1,5 @@
-"""Invariants over random parameters (hypothesis): shares in [0, 1], no NaN, quality >= 0."""
+"""Invariants over random parameters (hypothesis): shares in [0, 1], the classes of citizens
+disjoint, quality the exact sum of its sources, no NaN where a value is defined."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from hypothesis import strategies as st
 
 from sim import REPORTERS, CoProductionModel
 from sim.governance import REGISTRY
+from sim.model.reporters import SHARES
+from sim.model.service import SOURCES
 
-SHARES = ("participation", "mean_contribution", "free_rider_share", "trust",
-          "inclusiveness_gap", "contribution_gini", "top1_share")
+#: Undefined (NaN) until somebody's input has been acted on / ignored.
+UNTIL_HEARD = {"efficacy_heard", "efficacy_ignored"}
 unit = st.floats(0.0, 1.0)
 
 
@@ -55,10 +58,15 @@ def test_outcomes_stay_in_range(params, seed):
         model.step()
     df = model.datacollector.get_model_vars_dataframe()
     assert list(df.columns) == list(REPORTERS)
-    assert np.isfinite(df.to_numpy(dtype=float)).all()
+    assert np.isfinite(df.drop(columns=list(UNTIL_HEARD)).to_numpy(dtype=float)).all()
     for col in SHARES:
-        assert df[col].between(0.0, 1.0).all(), col
+        values = df[col].dropna() if col in UNTIL_HEARD else df[col]
+        assert values.between(0.0, 1.0).all(), col
+    classes = df.participation + df.free_rider_share + df.exit_share + df.excluded_share
+    assert (classes <= 1.0 + 1e-12).all()  # disjoint shares of all citizens
+    assert (df.participation >= df[["participation_individual", "participation_collective"]].max(axis=1)).all()
+    np.testing.assert_allclose(df.quality, df[[f"quality_{s}" for s in SOURCES]].sum(axis=1), rtol=1e-12)
     assert (df.quality >= 0).all() and (df.admin_cost >= 0).all() and (df.active_firms >= 0).all()
     c = model.citizens
-    for arr in (c.contribution, c.trust, c.belief):
+    for arr in (c.contribution, c.trust, c.belief, c.efficacy, c.punish):
         assert np.isfinite(arr).all() and arr.min() >= 0.0 and arr.max() <= 1.0

@@ -29,7 +29,7 @@ RULES = (Plurality(), EqualShares(), Proportional())
 def setup_pb(seed: int = 0, n: int = 2000, **pb):
     """Resolved params, population, network, rng and a `ParticipatoryBudget`."""
     p = resolve_model_params({"citizens": n})
-    p.update(resolve(PB, {"pb_share": 0.2, **pb}))
+    p.update(resolve(PB, {"pb_share": 0.2, "pb_cycle": 4, **pb}))
     rng = np.random.default_rng(seed)
     c = draw_citizens(p, rng)
     adj = build_network(p["network"], n, rng, degree=p["degree"], rewire=p["rewire"],
@@ -159,7 +159,7 @@ def test_outreach_equalises_expected_turnout_digital_favours_the_skilled():
 
 
 def test_outreach_gives_smaller_turnout_gap_than_digital():
-    rows = {inc: [one_cycle(Plurality(), seed, pb_inclusion=inc) for seed in range(6)]
+    rows = {inc: [one_cycle(Plurality(), seed, pb_inclusion=inc, pb_turnout=0.2) for seed in range(6)]
             for inc in ("digital", "outreach")}
     gap = {inc: np.mean([r["turnout_gap"] for r in rs]) for inc, rs in rows.items()}
     assert gap["outreach"] < gap["digital"] - 0.05
@@ -205,32 +205,32 @@ def test_equal_shares_serves_more_voters():
     assert served["equal_shares"] > served["plurality"]
 
 
-def test_nothing_implemented_supporters_of_funded_projects_lose_trust():
+def test_nothing_implemented_supporters_of_funded_projects_lose_efficacy():
     p, c, adj, rng, budget = setup_pb(pb_implementation=0.0, pb_delay=0)
     cycle = budget.vote(4, c, adj, Plurality(), rng)
     assert cycle["funded"].any()
     supporters = cycle["approvals"][:, cycle["funded"]].any(axis=1)[cycle["voter_type"]]
-    result = budget.implement(cycle, c.trust, rng)
+    result = budget.implement(cycle, c.efficacy, rng)
     assert result.row["implemented"] == 0 and result.quality_added == 0.0
-    assert result.row["trust_gained"] == 0.0
-    assert result.row["trust_lost"] == pytest.approx(cycle["row"]["voters_served"])
-    assert set(result.trust_index.tolist()) == set(cycle["voters"][supporters].tolist())
-    assert np.allclose(result.trust_delta, -p["trust_learning"] * c.trust[result.trust_index])
-    before = c.trust.copy()
-    result.apply_trust(c.trust)
-    assert np.all(c.trust[result.trust_index] <= before[result.trust_index])
-    assert np.all((c.trust >= 0) & (c.trust <= 1))
+    assert result.row["efficacy_gained"] == 0.0
+    assert result.row["efficacy_lost"] == pytest.approx(cycle["row"]["voters_served"])
+    assert set(result.index.tolist()) == set(cycle["voters"][supporters].tolist())
+    assert np.allclose(result.delta, -p["efficacy_learning"] * c.efficacy[result.index])
+    before = c.efficacy.copy()
+    result.apply_feedback(c.efficacy)
+    assert np.all(c.efficacy[result.index] <= before[result.index])
+    assert np.all((c.efficacy >= 0) & (c.efficacy <= 1))
 
 
-def test_full_implementation_adds_quality_and_trust():
+def test_full_implementation_adds_quality_and_efficacy():
     p, c, adj, rng, budget = setup_pb(pb_implementation=1.0, pb_delay=0)
     result = budget.step(4, c, adj, EqualShares(), rng)
     row = result.row
-    assert row["implemented"] == row["funded"] > 0 and row["trust_lost"] == 0.0
+    assert row["implemented"] == row["funded"] > 0 and row["efficacy_lost"] == 0.0
     assert row["implemented_spent"] == pytest.approx(row["spent"])
     assert result.quality_added == pytest.approx(
         row["spent"] * p["pb_share"] * p["production"] * p["pb_cycle"])
-    assert np.all(result.trust_delta >= 0)
+    assert np.all(result.delta >= 0)
 
 
 def test_cycles_and_delays():
@@ -247,9 +247,9 @@ def run_rows(seed):
     rows = []
     for s in range(1, 16):
         if (r := budget.step(s, c, adj, EqualShares(), rng)) is not None:
-            r.apply_trust(c.trust)
+            r.apply_feedback(c.efficacy)
             rows.append(r.row)
-    return rows, c.trust
+    return rows, c.efficacy
 
 
 def test_same_seed_same_rows():

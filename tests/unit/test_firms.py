@@ -11,8 +11,7 @@ from sim.model.parameters import MODEL_PARAMS
 from sim.primitives.errors import InputError
 from sim.primitives.params import resolve
 
-BASE = ("firms", "data_openness", "firm_cost", "firm_complement")
-DECLARED = {**{k: MODEL_PARAMS[k] for k in BASE}, **{p.name: p for p in FIRM_PARAMS}}
+DECLARED = {p.name: p for p in FIRM_PARAMS}
 SEEDS = range(8)
 
 
@@ -231,7 +230,7 @@ def test_same_seed_same_arrays():
 
 def test_firm_params_declared_with_section_doc_and_source():
     assert len({p.name for p in FIRM_PARAMS}) == len(FIRM_PARAMS)
-    assert not {p.name for p in FIRM_PARAMS} & set(BASE)
+    assert all(MODEL_PARAMS[p.name] is p for p in FIRM_PARAMS)
     for p in FIRM_PARAMS:
         assert p.section == "firms" and p.doc and p.source
         assert p.validate(p.default) == p.default

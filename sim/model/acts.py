@@ -1,0 +1,86 @@
+"""Individual co-production acts: reporting a problem and sharing data (vectorised).
+
+Individual acts are low-effort and done alone (reporting a problem, sharing data,
+self-care), collective ones effortful and done with others; surveys of citizens in five
+European countries find a "major gulf" between the two, individual acts being far more
+common (Bovaird, Van Ryzin, Loeffler & Parrado 2015). A user meets ``encounter_rate x
+engagement`` things worth acting on a month (engagement is heavy-tailed: a few citizens
+meet most issues, Nielsen 2006), and
+
+* **reports** (a hurdle model): with probability ``min(1, r)``, where ``r`` is what it meets
+  times its report propensity (``report_propensity`` x trust factor x efficacy factor), it
+  files ``1 + Poisson(r)`` reports that month, so a small core of super-contributors files
+  a large share of all reports (mySociety's FixMyStreet data). Each report takes
+  ``act_hours``; reports go to the administration's response rule like any input, so
+  reporters learn from whether they were fixed (Sjoberg, Mellon & Peixoto 2017);
+* **shares data** about what it met, where a data platform exists (``data_value`` > 0),
+  with probability ``min(1, encounters) x trust x (1 - privacy x (1 - data_control))``:
+  without control over their data citizens share less (citizens as sensors, Castelnovo
+  2016).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.primitives.params import Param
+from sim.primitives.sources import BOVAIRD, MYSOCIETY, SJOBERG
+
+ACT_PARAMS: tuple[Param, ...] = (
+    Param("encounter_rate", 0.3, "Monthly rate at which a citizen of engagement 1 meets something worth reporting.", "population", 0, 10, source=f"{MYSOCIETY} (reports per user); calibrated with engagement_sigma", unit="per month"),
+    Param("report_propensity", 0.3, "Probability of reporting what one meets, at reference trust and prior efficacy.", "population", 0, 1, source=SJOBERG),
+    Param("act_hours", 0.25, "Hours an individual act (a report, a data upload) takes.", "population", 0, 10, source=BOVAIRD + " (individual acts are low-effort)", unit="hours"),
+)
+
+
+@dataclass(frozen=True)
+class Acts:
+    """This month's individual acts, per citizen.
+
+    Attributes:
+        reports: Number of reports filed (float64: it enters sums and the response queue).
+        shared: Shared data (bool).
+    """
+
+    reports: np.ndarray
+    shared: np.ndarray
+
+    @property
+    def reported(self) -> np.ndarray:
+        """Filed at least one report."""
+        return self.reports > 0
+
+    @property
+    def any(self) -> np.ndarray:
+        """Took part in an individual act."""
+        return self.reported | self.shared
+
+
+def individual_acts(uses, engagement, propensity, data_consent, p, rng) -> Acts:  # noqa: PLR0917
+    """Draw this month's encounters, reports and data shares.
+
+    Args:
+        uses: Who uses the service (only users meet its problems).
+        engagement: Each citizen's rate of meeting something to report (mean 1).
+        propensity: Each citizen's probability of reporting what it meets.
+        data_consent: Each citizen's probability of sharing data (all zero: no platform).
+        p: Resolved model parameters.
+        rng: The model's random generator.
+    """
+    n = uses.shape[0]
+    met = engagement * p["encounter_rate"]
+    met *= uses  # only users meet the service's problems
+    rate = met * propensity
+    hurdle = np.minimum(rate, 1.0)
+    reporters = np.flatnonzero(rng.random(n, dtype=np.float32) < hurdle)
+    reports = np.zeros(n)
+    reports[reporters] = 1.0 + rng.poisson(rate[reporters])
+    if p["data_value"] > 0.0:
+        np.minimum(met, 1.0, out=met)
+        met *= data_consent
+        shared = rng.random(n, dtype=np.float32) < met
+    else:
+        shared = np.zeros(n, dtype=bool)
+    return Acts(reports, shared)

@@ -1,0 +1,100 @@
+"""What citizens learn each month, whether or not they took part (vectorised).
+
+* **Beliefs** about others' contributions move toward what neighbours and the visible
+  aggregate contributed (Fischbacher & Gächter 2010).
+* **Efficacy** -- the belief that one's input is acted on -- learns from one's own
+  feedback when input matured (Sjoberg, Mellon & Peixoto 2017), and *every* month from
+  what one can observe without contributing: neighbours' experiences (word of mouth;
+  Bandura 1977) and, where the administration publishes what it did with citizens'
+  input, that public signal; it forgets toward its prior (recency; Erev & Roth 1998). So
+  an ignored citizen who stopped taking part still learns when the administration
+  changes, and a state where nobody takes part lasts only while what can be observed
+  keeps efficacy and trust low.
+* **Trust** in the administration follows *levels*: the quality received relative to the
+  standard citizens hold, the administration's own effort relative to what they consider
+  normal, and the disconfirmation of an expectation that itself adapts (expectancy-
+  disconfirmation: Van Ryzin 2004, 2013; James 2009). Trust is lost faster than it is
+  gained (Slovic 1993), and a wrongly fined citizen loses trust at once. Cutting effort
+  lowers the target, so austerity lowers trust in every regime.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.primitives.params import Param
+from sim.primitives.sources import BANDURA, EREV_ROTH, FG2010, JAMES, SJOBERG, SLOVIC, VAN_RYZIN
+
+LEARNING_PARAMS: tuple[Param, ...] = (
+    Param("neighbour_weight", 0.7, "Weight of neighbours (vs the visible aggregate) in beliefs.", "population", 0, 1),
+    Param("belief_learning", 0.5, "Rate at which beliefs move toward observed contributions.", "population", 0, 1, source=FG2010 + " (belief updating)"),
+    Param("initial_efficacy", 0.5, "Prior belief that one's input is acted on, before any experience.", "population", 0, 1),
+    Param("efficacy_learning", 0.5, "Rate at which efficacy moves toward whether one's own input was acted on.", "population", 0, 1, source=SJOBERG),
+    Param("social_learning", 0.02, "Monthly rate at which efficacy moves toward what neighbours and public signals show.", "population", 0, 1, source=BANDURA),
+    Param("efficacy_forgetting", 0.02, "Monthly rate at which efficacy returns toward its prior.", "population", 0, 1, source=EREV_ROTH + " (recency)"),
+    Param("trust_gain", 0.05, "Monthly rate at which trust rises toward its target.", "population", 0, 1, source=SLOVIC),
+    Param("trust_loss", 0.15, "Monthly rate at which trust falls toward its target (trust is lost faster than gained).", "population", 0, 1, source=SLOVIC),
+    Param("performance_weight", 0.2, "Trust gained per unit of quality received above the standard.", "population", 0, 5, source=VAN_RYZIN + " (performance)"),
+    Param("trust_effort_weight", 0.2, "Trust gained per unit of the administration's effort above what citizens consider normal.", "population", 0, 5, source="Bracci, Fugini & Sicilia 2016 (co-production as cost cutting)"),
+    Param("disconfirmation_weight", 0.2, "Trust gained per unit of quality received above what was expected.", "population", 0, 5, source=f"{VAN_RYZIN}; {JAMES}"),
+    Param("expectation_learning", 0.1, "Monthly rate at which the expected quality moves toward the quality received.", "population", 0, 1, source=VAN_RYZIN),
+    Param("wrongful_trust_loss", 0.3, "Trust a citizen loses when fined for an offence it did not commit.", "population", 0, 1, source="Tyler 2006 (procedural justice)"),
+)
+
+
+def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
+    """Move beliefs toward a mix of neighbours' and the visible aggregate contribution."""
+    w = p["neighbour_weight"]
+    lam = p["belief_learning"]
+    target = w * neighbour_mean + (1.0 - w) * visible_mean
+    belief *= 1.0 - lam
+    belief += lam * target
+    return belief
+
+
+def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float) -> None:
+    """Citizens whose input matured move toward 1 if it was acted on, else toward 0."""
+    idx = np.flatnonzero(heard)
+    efficacy[idx] += rate * (acted[idx] - efficacy[idx])
+
+
+def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict) -> None:
+    """Everyone: toward what neighbours and public signals show, and back toward the prior.
+
+    Args:
+        efficacy: Each citizen's efficacy (updated in place).
+        observed: What each citizen can observe of responsiveness this month (neighbours'
+            mean efficacy mixed with the published share of input acted on).
+        p: Resolved model parameters.
+    """
+    efficacy += p["social_learning"] * (observed - efficacy)
+    efficacy += p["efficacy_forgetting"] * (p["initial_efficacy"] - efficacy)
+    np.clip(efficacy, 0.0, 1.0, out=efficacy)
+
+
+def trust_target(prior, received, standard, effort_ratio, expectation, p) -> np.ndarray:  # noqa: PLR0917
+    """Trust each citizen's experience supports (levels, not growth rates), in [0, 1].
+
+    ``prior + w_perf (received/standard - 1) + w_effort (effort ratio - 1)
+    + w_disc (received - expected) / expected``, with the performance and disconfirmation
+    terms bounded to [-1, 1] each.
+    """
+    perf = np.clip(received / standard - 1.0, -1.0, 1.0)
+    disc = np.clip((received - expectation) / np.maximum(expectation, 0.05 * standard), -1.0, 1.0)
+    target = prior + p["performance_weight"] * perf
+    target += p["trust_effort_weight"] * float(np.clip(effort_ratio - 1.0, -1.0, 1.0))
+    target += p["disconfirmation_weight"] * disc
+    return np.clip(target, 0.0, 1.0, out=target)
+
+
+def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
+    """Trust moves toward its target: at rate `gain` when rising, `loss` when falling."""
+    step = target - trust
+    step *= np.where(step > 0, gain, loss)
+    trust += step
+    np.clip(trust, 0.0, 1.0, out=trust)
+
+
+def update_expectation(expectation: np.ndarray, received: np.ndarray, rate: float) -> None:
+    """Expected quality adapts toward the quality received (adaptive expectations)."""
+    expectation += rate * (received - expectation)
