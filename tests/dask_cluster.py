@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.helpers import wait_until
+from tests.helpers import stop, wait_until
 
 DASK = Path(sys.executable).parent / "dask"
 
@@ -58,12 +58,7 @@ class Cluster:
 
     def stop(self, proc: subprocess.Popen) -> None:
         """Stop one process for certain."""
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sim.model.reporters import REPORTERS
-from tests.helpers import ROOT, wait_until
+from tests.helpers import ROOT, stop, wait_until
 
 pytestmark = pytest.mark.dashboard
 
@@ -77,12 +77,7 @@ def server(tmp_path_factory):
         log.close()
         pytest.fail(f"dashboard server did not start:\n{log_path.read_text()}")
     yield url, log_path
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop(proc, timeout=15)
     log.close()
 
 

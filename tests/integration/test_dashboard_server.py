@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 from tests.dashboard_client import close_session, get, open_session
-from tests.helpers import ROOT, wait_until
+from tests.helpers import ROOT, stop, wait_until
 
 pytest.importorskip("solara")
 websockets = pytest.importorskip("websockets")
@@ -54,8 +54,7 @@ def server(tmp_path_factory):
     """A loopback server allowing 2 sessions, culling a session 2 s after its page went away."""
     proc, base, _ = _serve(tmp_path_factory.mktemp("dash"), "--max-sessions", "2", "--idle-timeout", "2")
     yield base
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop(proc, timeout=30)
 
 
 def _status(url: str, **headers) -> int:
@@ -126,8 +125,7 @@ def test_beyond_loopback_a_token_is_printed_once_and_required(tmp_path):
 
         asyncio.run(with_token())
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc, timeout=30)
 
 
 def test_token_rules():

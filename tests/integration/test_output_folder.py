@@ -35,6 +35,14 @@ def _parts(out):
     return sorted((out / RUNS).glob("part-*.parquet"))
 
 
+def _resumed(small, out, local2):
+    """Resume the sweep in `out`: it must finish with exactly the rows of a clean sweep."""
+    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")
+    assert done.returncode == 0, done.stderr
+    assert table(out).equals(table(local2))
+    return done
+
+
 def _flip(path, at: float, n: int = 16) -> None:
     """Invert `n` bytes of `path` at fraction `at` of its length."""
     data = bytearray(path.read_bytes())
@@ -117,10 +125,7 @@ def test_report_counts_duplicated_runs_once_and_names_missing_ones(small, local2
     assert ("Incomplete sweep: 15 of 18 runs done; missing runs 0-2; design points short of "
             "replications: 0 (traditional, responsiveness=0.3): 0 of 3") in notes
     assert f"coprod sweep {small} --out {out} --resume" in notes
-    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")  # repairs the folder
-    assert done.returncode == 0, done.stderr
-    assert "written twice" in done.stderr
-    assert table(out).equals(table(local2))
+    assert "written twice" in _resumed(small, out, local2).stderr  # repairs the folder
 
 
 # --- parts are verified, not just listed --------------------------------------------------
@@ -135,20 +140,16 @@ def test_flipped_bytes_in_a_part_are_caught_named_moved_aside_and_redone(small, 
     assert f"moved {RUNS}/{victim.name} to rejected/: its checksum does not match" in report.stdout
     assert "Incomplete sweep: 16 of 18 runs done; missing runs 8-9" in report.stdout
     assert (out / "rejected" / victim.name).is_file()
-    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")
-    assert done.returncode == 0, done.stderr
+    done = _resumed(small, out, local2)
     assert "2 runs in" in done.stdout and "(16 were already done)" in done.stdout
-    assert table(out).equals(table(local2))
 
 
 def test_a_part_without_its_checksum_is_not_trusted(small, local2, tmp_path):
     out = _copy(local2, tmp_path)
     lines = (out / RUNS / CHECKSUMS).read_text().splitlines()
     (out / RUNS / CHECKSUMS).write_text("\n".join(lines[1:]) + "\n" + lines[0][:20])  # and a torn line
-    done = coprod("sweep", small, "--out", out, "--resume", "--no-report")
-    assert done.returncode == 0, done.stderr
+    done = _resumed(small, out, local2)
     assert "no checksum recorded for it" in done.stderr and "(16 were already done)" in done.stdout
-    assert table(out).equals(table(local2))
 
 
 # --- experiment.json damaged -----------------------------------------------------------------

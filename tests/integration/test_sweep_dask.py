@@ -63,51 +63,47 @@ def _other_code(folder):
     return folder
 
 
-def _sweep(path, out, address, *extra):
-    return subprocess.Popen([str(COPROD), "sweep", str(path), "--out", str(out), "--scheduler", address,
-                             "--chunk", "1", "--no-report", *extra], text=True,
+def _stopped_mid_sweep(path, out, dask, lost_timeout: str, then) -> str:
+    """Start a sweep on `dask`; at its first part stop its only worker and call `then`; its stderr."""
+    proc = subprocess.Popen([str(COPROD), "sweep", str(path), "--out", str(out), "--scheduler", dask.address,
+                             "--chunk", "1", "--no-report", "--lost-timeout", lost_timeout], text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert wait_until(lambda: any((out / RUNS).glob("part-*.parquet")) or proc.poll() is not None, 120)
+    assert proc.poll() is None, "finished before it could be interrupted"
+    dask.stop(dask.workers[-1])
+    then()
+    _, stderr = proc.communicate(timeout=180)
+    assert proc.returncode == 2 and "Traceback" not in stderr, stderr
+    assert f"finish with: coprod sweep {path} --out {out} --resume" in stderr
+    return stderr
 
 
-def _first_part(out, proc):
-    return wait_until(lambda: any((out / RUNS).glob("part-*.parquet")) or proc.poll() is not None, 120)
+def _resumed_on_a_good_worker(path, out, dask, expected) -> None:
+    dask.stop(dask.workers[-1])
+    dask.add_worker()
+    done = coprod("sweep", path, "--out", out, "--scheduler", dask.address, "--resume", "--no-report")
+    assert done.returncode == 0, done.stderr
+    assert table(out).equals(expected)
 
 
 def test_a_worker_with_other_code_joining_mid_sweep_is_refused_and_named(slow, tmp_path):
     path, expected = slow
     with processes(tmp_path / "dask", workers=1) as dask:
-        out = tmp_path / "out"
-        proc = _sweep(path, out, dask.address, "--lost-timeout", "120")
-        assert _first_part(out, proc) and proc.poll() is None
-        dask.stop(dask.workers[0])  # the good worker leaves; one with other code joins
-        dask.add_worker(pythonpath=_other_code(tmp_path / "other"))
-        _, stderr = proc.communicate(timeout=180)
-        assert proc.returncode == 2, stderr
+        out, other = tmp_path / "out", _other_code(tmp_path / "other")
+        stderr = _stopped_mid_sweep(path, out, dask, "120", lambda: dask.add_worker(pythonpath=other))
         assert "Dask worker tcp://127.0.0.1:" in stderr and "runs coprod 0.1.0 (model code " in stderr
-        assert "but this sweep needs" in stderr and "Traceback" not in stderr
-        assert f"finish with: coprod sweep {path} --out {out} --resume" in stderr
+        assert "but this sweep needs" in stderr
         rows = table(out)  # only runs of the right code were written
         assert 0 < rows.run_id.nunique() < 36
         assert rows.equals(expected[expected.run_id.isin(rows.run_id)].reset_index(drop=True))
-        dask.stop(dask.workers[1])
-        dask.add_worker()
-        done = coprod("sweep", path, "--out", out, "--scheduler", dask.address, "--resume", "--no-report")
-        assert done.returncode == 0, done.stderr
-        assert table(out).equals(expected)
+        _resumed_on_a_good_worker(path, out, dask, expected)
 
 
 def test_a_cluster_without_workers_is_reported_after_the_timeout(slow, tmp_path):
     path, expected = slow
     with processes(tmp_path / "dask", workers=1) as dask:
         out = tmp_path / "out"
-        proc = _sweep(path, out, dask.address, "--lost-timeout", "3")
-        assert _first_part(out, proc) and proc.poll() is None
-        dask.stop(dask.workers[0])
-        _, stderr = proc.communicate(timeout=120)
-        assert proc.returncode == 2, stderr
+        stderr = _stopped_mid_sweep(path, out, dask, "3", lambda: None)
         assert f"--scheduler {dask.address}: the Dask cluster has had no worker for 3 s" in stderr
-        assert f"finish with: coprod sweep {path} --out {out} --resume" in stderr
         dask.add_worker()
-        done = coprod("sweep", path, "--out", out, "--scheduler", dask.address, "--resume", "--no-report")
-        assert done.returncode == 0, done.stderr
-        assert table(out).equals(expected)
+        _resumed_on_a_good_worker(path, out, dask, expected)
