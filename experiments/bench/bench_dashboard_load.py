@@ -12,7 +12,8 @@ stays, so the baseline is taken after it), then opens ``--sessions`` sessions at
 the protocol-level client of ``tests/dashboard_client.py`` (page, kernel socket, the app
 rendered on the server), arriving over ``--ramp`` seconds (a class opening the page; 0:
 all at once), keeps them all open together ``--hold`` seconds, closes half with the close
-beacon and drops the other half without it, and waits for the idle sessions to be culled.
+beacon and drops the other half without it, and waits for the idle sessions to be culled
+(``--idle-timeout`` + 8 s, then until the memory is back, at most `SETTLE_S` more).
 It prints the machine's load, the server CPU one render costs (renders share one core:
 Solara runs every session in one process), the sessions rendered, the errors (a session not rendered
 within 55 s is one), the time to render (median and slowest) and
@@ -42,6 +43,7 @@ if str(ROOT) not in sys.path:
 from tests.dashboard_client import close_session, get, open_session  # noqa: E402
 
 TARGET = 1.20  # memory after the sessions are gone, relative to the baseline
+SETTLE_S = 60  # at most this long (after --idle-timeout + 8 s) for the memory to come back
 
 
 def free_port() -> int:
@@ -90,17 +92,21 @@ async def load(base: str, pid: int, sessions: int, *, ramp: float, hold: float, 
     for i, (session, _) in enumerate(opened):
         await close_session(base, session, beacon=i % 2 == 0)
     await asyncio.sleep(idle + 8)  # the dropped half is culled after --idle-timeout, then reclaimed
+    settle = time.perf_counter()  # a loaded server may still be rendering late arrivals: wait for it
+    while rss_mb(pid) > TARGET * baseline and time.perf_counter() - settle < SETTLE_S:
+        await asyncio.sleep(1)
     status, _, _ = get(f"{base}/")
     times = sorted(t for _, t in opened)
     return {"sessions": sessions, "rendered": len(opened), "errors": errors, "page after": status,
             "median s": statistics.median(times) if times else 0.0, "slowest s": times[-1] if times else 0.0,
-            "baseline MB": baseline, "peak MB": peak, "after MB": rss_mb(pid), "cpu per session s": per_session}
+            "baseline MB": baseline, "peak MB": peak, "after MB": rss_mb(pid), "cpu per session s": per_session,
+            "settle s": idle + 8 + time.perf_counter() - settle}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
-    parser.add_argument("--ramp", type=float, default=20,
+    parser.add_argument("--ramp", type=float, default=45,
                         help="seconds over which the sessions arrive (0: all at once)")
     parser.add_argument("--hold", type=float, default=10, help="seconds all sessions stay open together")
     parser.add_argument("--idle-timeout", type=float, default=4)
@@ -132,7 +138,8 @@ def main() -> int:
           f"page after: HTTP {figures['page after']}; server CPU per render {figures['cpu per session s']:.2f} s "
           f"(x {figures['sessions']} = {figures['cpu per session s'] * figures['sessions']:.0f} s of one core)")
     print(f"server RSS: baseline {figures['baseline MB']:.0f} MB, peak {figures['peak MB']:.0f} MB, "
-          f"after {figures['after MB']:.0f} MB = {ratio:.2f}x baseline (target <= {TARGET:.2f}x: "
+          f"after {figures['after MB']:.0f} MB ({figures['settle s']:.0f} s after the sessions left) = "
+          f"{ratio:.2f}x baseline (target <= {TARGET:.2f}x: "
           f"{'met' if ratio <= TARGET else 'NOT met'})")
     for error in figures["errors"][:5]:
         print("error:", error)

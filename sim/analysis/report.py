@@ -2,7 +2,8 @@
 
 `write_report(DIR)` analyses the sweep's output folder (`sim.analysis.reading`: the parts
 are verified first) and writes the files, each atomically, holding the folder's lock (one
-writer at a time); `report_text` is what ``coprod report`` prints.
+writer at a time), with the attributions of ``DIR/explain/`` (`sim.analysis.attribution`)
+when the sweep made them; `report_text` is what ``coprod report`` prints.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 from sim.analysis.headline import MEASURE_NAMES, headline_table
 from sim.analysis.html import render
 from sim.analysis.plots import draw_all
+from sim.analysis.policy_report import explanations
 from sim.analysis.reading import analyse
 from sim.analysis.results import Results
 from sim.primitives.files import write_atomic
@@ -29,6 +31,7 @@ def write_report(out: str | Path) -> tuple[Results, dict[str, Path]]:
     out = Path(out)
     with hold(out, f"coprod report {out}"):
         results = analyse(out)
+        results.explanations = explanations(out)
         files = {"summary.csv": out / "summary.csv"}
         _write_text(files["summary.csv"], results.summary.to_csv(index=False))
         if results.sensitivity is not None:
@@ -54,5 +57,7 @@ def report_text(results: Results, files: dict[str, Path]) -> str:
         how = "ahead beyond the uncertainty" if v["clear"] else f"not distinguishable from {v['second']}"
         lines.append(f"Best on {v['outcome']} ({MEASURE_NAMES[v['measure']]}): "
                      f"{v['best']} ({how})")
+    for e in results.explanations:
+        lines += ["", f"Why {e['b']} does better than {e['a']} (coprod explain):", *(f"- {s}" for s in e["sentences"])]
     lines.append(f"\nReport: {files['report.html']} (open it in a browser; summary.csv and PNGs alongside)")
     return "\n".join(lines)

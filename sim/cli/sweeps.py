@@ -1,7 +1,7 @@
 """``coprod sweep`` and ``coprod report``: many runs over a design, and their report.
 
 Before a sweep starts, its inputs are bounded: ``--workers`` at most the CPUs (``--force``
-allows up to `MAX_FORCED_WORKERS`), the design's size (`sim.sweep.experiment.MAX_RUNS`)
+allows up to `sim.cli.registry.MAX_FORCED_WORKERS`), the design's size (`sim.sweep.experiment.MAX_RUNS`)
 and the memory its concurrent models need, and a sweep estimated above `CONFIRM_SECONDS`
 of work or `CONFIRM_BYTES` on disk needs ``--yes``. The estimate is printed either way.
 A sweep stopped part way (Ctrl-C, SIGTERM, a full disk, a lost Dask cluster, a worker
@@ -14,28 +14,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.registry import arg, out_folder, subcommand
+from sim.cli.registry import (
+    arg,
+    bounded_workers,
+    evaluator_args,
+    out_folder,
+    positive,
+    subcommand,
+    where,
+)
 from sim.primitives.errors import InputError, Origin, Problem, SetupError
 
-MAX_FORCED_WORKERS = 256
 CONFIRM_SECONDS = 3600.0
 CONFIRM_BYTES = 10e9
-
-
-def _positive(flag: str, value: int | float | None) -> None:
-    if value is not None and value <= 0:
-        raise InputError(Problem("", "invalid", value, "a number > 0", origin=Origin("option", flag)))
-
-
-def _workers(args: argparse.Namespace, cpus: int) -> int:
-    """``--workers``, bounded by the CPUs unless ``--force``."""
-    workers = args.workers or cpus
-    limit = MAX_FORCED_WORKERS if args.force else cpus
-    if workers > limit and not args.scheduler:
-        more = "" if args.force else "; add --force to use more (each worker is a process)"
-        raise InputError(Problem("", "invalid", workers, f"an integer in [1, {limit}] (the CPUs this "
-                                 f"process may use: {cpus}){more}", origin=Origin("option", "--workers")))
-    return workers
 
 
 def _progress(mode: str):
@@ -60,21 +51,16 @@ def _progress(mode: str):
     arg("experiment", help="experiment file (.yaml) or name of one in experiments/"),
     arg("--out", required=True, metavar="DIR",
         help="output directory: experiment.json, runs/part-*.parquet, summary.csv, plots, report.html"),
-    arg("--workers", type=int, metavar="N",
-        help="local worker processes (default: all CPUs, also the most allowed; 1: in process)"),
-    arg("--force", action="store_true", help=f"allow --workers above the CPUs (up to {MAX_FORCED_WORKERS})"),
-    arg("--scheduler", metavar="ADDRESS",
-        help="run on an existing Dask distributed cluster instead, e.g. tcp://10.0.0.5:8786"),
-    arg("--resume", action="store_true",
-        help="finish a sweep started in DIR (refused if the experiment changed since)"),
+    *evaluator_args("a sweep"),
     arg("--chunk", type=int, metavar="N", help="runs per task (default: about a second of work)"),
     arg("--yes", action="store_true",
         help=f"start even if estimated above {CONFIRM_SECONDS / 3600:.0f} h of work or "
              f"{CONFIRM_BYTES / 1e9:.0f} GB on disk"),
     arg("--lost-timeout", type=float, default=60.0, metavar="SECONDS",
         help="stop (resumable) when the Dask cluster has had no worker this long (default 60)"),
-    arg("--progress", choices=("auto", "always", "never"), default="auto",
-        help="progress bar on stderr: runs done / total, ETA (auto: only on a terminal)"),
+    arg("--explain-replications", type=int, default=10, metavar="N",
+        help="replications of the attribution of the best design point's lead (coprod explain; "
+             "grids of scenarios with common random numbers; default 10, 0: none)"),
     arg("--no-report", action="store_true", help="do not write the report at the end"),
 )
 def sweep(args: argparse.Namespace) -> int:
@@ -82,20 +68,23 @@ def sweep(args: argparse.Namespace) -> int:
     from sim.analysis.report import report_text, write_report  # noqa: PLC0415
     from sim.sweep.chunks import SweepStoppedError  # noqa: PLC0415
     from sim.sweep.cluster import check_address  # noqa: PLC0415
-    from sim.sweep.coordinator import check_memory, default_workers, estimate, run_sweep  # noqa: PLC0415
+    from sim.sweep.coordinator import check_memory, estimate, run_sweep  # noqa: PLC0415
     from sim.sweep.experiment import load_experiment  # noqa: PLC0415
     from sim.sweep.lock import hold  # noqa: PLC0415
 
     out = out_folder(args.out, "")
-    for flag, value in (("--workers", args.workers), ("--chunk", args.chunk), ("--lost-timeout", args.lost_timeout)):
-        _positive(flag, value)
-    workers = _workers(args, default_workers())
+    positive(workers=args.workers, chunk=args.chunk)
+    if args.lost_timeout <= 0:
+        raise InputError(Problem("", "invalid", args.lost_timeout, "a number > 0",
+                                 origin=Origin("option", "--lost-timeout")))
+    workers = bounded_workers(args)
     scheduler = check_address(args.scheduler) if args.scheduler else None
     exp = load_experiment(args.experiment, progress=_progress(args.progress))
-    where = f"Dask cluster {scheduler}" if scheduler else f"{workers} local worker(s)"
     cost = estimate(exp, workers)
+    dropped = f" ({exp.dropped} grid points left out: they break a constraint)" if exp.dropped else ""
     print(f"coprod: sweep {exp.name}: {exp.n_points} design points x {exp.replications} "
-          f"replications = {exp.n_runs} runs on {where} -> {out}\ncoprod: {cost}", flush=True)
+          f"replications = {exp.n_runs} runs on {where(workers, scheduler)} -> {out}{dropped}\n"
+          f"coprod: {cost}", flush=True)
     if not scheduler:
         check_memory(exp, workers)
     if (cost.seconds > CONFIRM_SECONDS or cost.bytes > CONFIRM_BYTES) and not args.yes:
@@ -112,6 +101,8 @@ def sweep(args: argparse.Namespace) -> int:
             print(f"coprod: {done.ran} runs in {done.seconds:.1f} s{rate}"
                   + (f" ({done.before} were already done)" if done.before else ""), flush=True)
             if not args.no_report:
+                if args.explain_replications > 1 and exp.common_random_numbers and exp.design == "grid":
+                    _explain_best(exp, args, workers)
                 print(report_text(*write_report(out)))
     except SweepStoppedError as err:
         raise SetupError(f"{err.message}\ncoprod: finished runs are saved; finish with: {resume}") from None
@@ -122,13 +113,34 @@ def sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _explain_best(exp, args: argparse.Namespace, workers: int) -> None:
+    """Attribute the best design points' leads (`sim.analysis.attribution`) before the report."""
+    from sim.analysis.attribution import explain_best, pairs  # noqa: PLC0415
+    from sim.analysis.reading import analyse  # noqa: PLC0415
+
+    results = analyse(args.out)
+    if pairs(results) and len(results.runs) == exp.n_runs:
+        print(f"coprod: explaining the best design points' leads ({len(pairs(results))} pair(s), "
+              f"{min(args.explain_replications, exp.replications)} replications)", flush=True)
+        explain_best(exp, args.out, results, args.explain_replications, workers=workers,
+                     scheduler=args.scheduler, progress=args.progress)
+
+
 @subcommand(
-    "report", "Write summary.csv, plots and report.html for a sweep's output directory.",
+    "report", "Write summary.csv, plots and report.html for a sweep's (or optimize, discover, explain) output directory.",
     arg("dir", metavar="DIR", help="the --out directory of a `coprod sweep`"),
 )
 def report(args: argparse.Namespace) -> int:
     """Analyse a sweep's results and write its report files."""
+    from sim.analysis.policy_report import KINDS, write_policy_report  # noqa: PLC0415
     from sim.analysis.report import report_text, write_report  # noqa: PLC0415
+    from sim.sweep.store import read_manifest  # noqa: PLC0415
 
-    print(report_text(*write_report(out_folder(args.dir, "", "DIR"))))
+    out = out_folder(args.dir, "", "DIR")
+    manifest = read_manifest(Path(out)) or {}
+    if manifest.get("kind") in KINDS:
+        kind, _, path = write_policy_report(out)
+        print(f"Report: {path} (coprod {kind})")
+        return 0
+    print(report_text(*write_report(out)))
     return 0

@@ -18,6 +18,7 @@ the folder holds every run exactly once again. Leftover temporary files are remo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,20 +41,23 @@ class Expected:
     Attributes:
         hash: The experiment hash every part carries.
         n_runs: Runs in the design (ids ``0 .. n_runs - 1``).
-        replications: Runs per design point.
-        seeds: The seed table (per replicate with common random numbers, else per run).
+        replications: Runs per design point (a campaign: its stride).
+        seeds: The seed table (per replicate with common random numbers, else per run);
+            ``None``: not known in advance (a campaign), not checked.
         common: Whether seeds are per replicate (common random numbers).
         steps: Steps of each design point's runs (``None``: not recorded, not checked).
         every: Record every k-th step (and the last).
+        record: The steps every run records, if the same for all (a campaign).
     """
 
     hash: str
     n_runs: int
     replications: int
-    seeds: np.ndarray
+    seeds: np.ndarray | None
     common: bool
     steps: list[int] | None
     every: int
+    record: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, manifest: dict[str, Any]) -> Expected:
@@ -62,6 +66,11 @@ class Expected:
         return cls(manifest["hash"], int(manifest["n_runs"]), int(manifest["replications"]),
                    np.asarray(canonical["seeds"], dtype=np.int64), bool(manifest["common_random_numbers"]),
                    manifest.get("steps_of_points"), int(canonical["record"]["every"]))
+
+    @classmethod
+    def campaign(cls, experiment_hash: str, n_runs: int, stride: int, record: Sequence[int]) -> Expected:
+        """A campaign's expectations: run ids below `n_runs`, every run recording `record`."""
+        return cls(experiment_hash, n_runs, stride, None, True, None, 1, tuple(record))
 
 
 @dataclass
@@ -100,18 +109,26 @@ def _against_design(table: pa.Table, want: Expected) -> str:
     if len(run) and (run.min() < 0 or run.max() >= want.n_runs):
         bad = run[(run < 0) | (run >= want.n_runs)][0]
         return f"run id {bad} is outside the experiment (0 to {want.n_runs - 1})"
-    seeds = want.seeds[run % want.replications if want.common else run]
-    wrong = (point != run // want.replications) | (rep != run % want.replications) | (seed != seeds)
+    wrong = (point != run // want.replications) | (rep != run % want.replications)
+    if want.seeds is not None:
+        wrong |= seed != want.seeds[run % want.replications if want.common else run]
     if wrong.any():
         return f"run {run[wrong][0]} does not match the design (its point, replicate or seed)"
-    if want.steps is None:
+    if want.steps is None and want.record is None:
         return ""
+
+    def recorded(r: int) -> Sequence[int]:
+        if want.record is not None:
+            return want.record
+        assert want.steps is not None
+        return record_steps(want.steps[r // want.replications], want.every)
+
     runs, first = np.unique(run, return_index=True)
-    expected = np.concatenate([record_steps(want.steps[r // want.replications], want.every) for r in runs])
+    expected = np.concatenate([recorded(r) for r in runs]) if len(runs) else np.array([], dtype=np.int64)
     if len(expected) != len(step) or (expected != step).any():
         counts = np.diff(np.append(first, len(run)))
         for r, n in zip(runs, counts, strict=True):
-            need = len(record_steps(want.steps[r // want.replications], want.every))
+            need = len(recorded(r))
             if n != need:
                 return f"run {r} has {n} rows, expected {need}"
         return "its recorded steps are not those of the design"
@@ -148,7 +165,7 @@ def ranges(ids: set[int] | list[int], most: int = 6) -> str:
     return ", ".join(text) + (f" and {more} more" if more else "")
 
 
-def scan(out: str | Path, manifest: dict[str, Any], repair: bool) -> Scan:
+def scan(out: str | Path, manifest: dict[str, Any], repair: bool, want: Expected | None = None) -> Scan:
     """Verify every part of `out` (the caller holds the folder's lock); see the module docstring.
 
     Args:
@@ -156,8 +173,9 @@ def scan(out: str | Path, manifest: dict[str, Any], repair: bool) -> Scan:
         manifest: The content of its ``experiment.json``.
         repair: Also move aside parts that only repeat runs of others, and rewrite
             ``_checksums.jsonl`` to the verified parts (``--resume``).
+        want: What the parts must hold (default: the sweep `manifest` describes).
     """
-    out, want, result = Path(out), Expected.of(manifest), Scan()
+    out, want, result = Path(out), want or Expected.of(manifest), Scan()
     folder = out / RUNS
     if not folder.is_dir():
         return result

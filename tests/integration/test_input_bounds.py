@@ -41,6 +41,8 @@ def errors(tmp_path_factory):
         "grid.yaml": "description: x\nbase: consultative\nvary:\n" + "".join(
             f"  {k}: [{', '.join(f'{i / 200:.3f}' for i in range(200))}]\n"
             for k in ("governance.monitoring", "administration.responsiveness", "governance.fine")),
+        "crossed.yaml": "description: x\nbase: consultative\ndesign: crossed\npolicies: 2000\ncontexts: 1000\n"
+                        "levers: {governance.monitoring: [0, 1]}\nuncertainties: {administration.responsiveness: [0, 1]}\n",
         "reps.yaml": "description: x\nbase: consultative\ndesign: lhs\nsamples: 1000\nreplications: 1000000\n"
                      "vary: {governance.monitoring: [0, 1]}\n",
         "long.yaml": "description: x\nbase: consultative\nreplications: 40\nsteps: 100000\n"
@@ -56,13 +58,14 @@ def errors(tmp_path_factory):
     cases = {
         "bomb": ("run", "bomb.yaml"), "bomb_exp": ("sweep", "bomb_exp.yaml", "--out", "o"),
         "lhs": ("sweep", "lhs.yaml", "--out", "o"), "grid": ("sweep", "grid.yaml", "--out", "o"),
-        "reps": ("sweep", "reps.yaml", "--out", "o"), "long": ("sweep", "long.yaml", "--out", "o"),
+        "crossed": ("sweep", "crossed.yaml", "--out", "o"), "reps": ("sweep", "reps.yaml", "--out", "o"), "long": ("sweep", "long.yaml", "--out", "o"),
         "game": ("run", "game.yaml", "--out", "o"), "key": ("run", "key.yaml", "--out", "o"),
         "key_exp": ("sweep", "key_exp.yaml", "--out", "o"), "seed_exp": ("sweep", "seed_exp.yaml", "--out", "o"),
         "seed_run": ("run", "consultative", "--seed", str(2**64), "--out", "o"),
         "steps_run": ("run", "consultative", "--steps", "100001", "--out", "o"),
         "workers": ("sweep", "ok.yaml", "--out", "o", "--workers", "100000"),
         "forced": ("sweep", "ok.yaml", "--out", "o", "--workers", "100000", "--force"),
+        "optimize_workers": ("optimize", "ok.yaml", "--out", "o", "--workers", "100000"),
     }
     procs = {name: subprocess.Popen([str(COPROD), *args], cwd=folder, text=True,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name, args in cases.items()}
@@ -86,6 +89,7 @@ def test_designs_of_millions_of_points_or_runs_are_refused_before_they_are_resol
     assert "samples: the design has 1,000,000 design points x 10 replications" in errors["lhs"]
     assert "at most 100,000 design points and 1,000,000 runs" in errors["lhs"]
     assert "vary: the design has 8,000,000 design points" in errors["grid"]
+    assert "contexts: the design has 2,000,000 design points" in errors["crossed"]
     assert "replications: the design has 1,000 design points x 1,000,000 replications = 1,000,000,000 runs" \
         in errors["reps"]
 
@@ -98,6 +102,7 @@ def test_a_long_sweep_shows_its_estimate_and_needs_yes(errors):
 def test_workers_are_bounded_by_the_cpus_unless_forced(errors):
     assert "--workers: value 100000 is not valid; allowed: an integer in [1, " in errors["workers"]
     assert "add --force to use more" in errors["workers"]
+    assert "--workers: value 100000 is not valid" in errors["optimize_workers"]  # the policy tools alike
     assert "allowed: an integer in [1, 256]" in errors["forced"]
 
 

@@ -90,6 +90,34 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over(small, local2, tmp_path):
     assert not (out / LOCK).exists()  # released at the end
 
 
+OPTIMIZE = """\
+description: a tiny optimisation
+base: consultative
+levers: {administration.production: [0.0, 0.3]}
+fixed: {population.citizens: 60}
+replications: 1
+steps: 4
+optimize: {objectives: {quality: maximize}, trials: 2, batch: 2, population: 2, reevaluate: 0}
+"""
+
+
+def test_the_policy_tools_have_one_writer_too(tmp_path):
+    out, ready = tmp_path / "out", tmp_path / "held"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+                               "from sim.sweep.lock import hold\nwith hold(sys.argv[1], 'coprod optimize x'):\n"
+                               "    Path(sys.argv[2]).touch()\n    time.sleep(600)\n", str(out), str(ready)],
+                              cwd=ROOT)
+    try:
+        assert wait_until(ready.exists, 60)
+        done = coprod("optimize", write(tmp_path / "opt.yaml", OPTIMIZE), "--out", out, "--workers", "1")
+        assert done.returncode == 2, done.stderr
+        assert f"pid {holder.pid} on host" in done.stderr and "(coprod optimize x) is writing to it" in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert sorted(p.name for p in out.iterdir()) == [LOCK]  # the refused optimisation wrote nothing
+
+
 def test_the_lock_nests_in_one_process_and_leaves_no_folder_when_unused(tmp_path):
     from sim.sweep.lock import hold  # noqa: PLC0415
 
