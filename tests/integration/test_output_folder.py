@@ -101,12 +101,19 @@ optimize: {objectives: {quality: maximize}, trials: 2, batch: 2, population: 2, 
 """
 
 
+HOLDER = """\
+import sys, time
+from pathlib import Path
+from sim.sweep.lock import hold
+with hold(sys.argv[1], "coprod optimize x"):
+    Path(sys.argv[2]).touch()
+    time.sleep(600)
+"""
+
+
 def test_the_policy_tools_have_one_writer_too(tmp_path):
     out, ready = tmp_path / "out", tmp_path / "held"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
-                               "from sim.sweep.lock import hold\nwith hold(sys.argv[1], 'coprod optimize x'):\n"
-                               "    Path(sys.argv[2]).touch()\n    time.sleep(600)\n", str(out), str(ready)],
-                              cwd=ROOT)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(out), str(ready)], cwd=ROOT)
     try:
         assert wait_until(ready.exists, 60)
         done = coprod("optimize", write(tmp_path / "opt.yaml", OPTIMIZE), "--out", out, "--workers", "1")
