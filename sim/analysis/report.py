@@ -1,8 +1,9 @@
 """The report of a sweep: ``summary.csv``, plots, sensitivity indices and ``report.html``.
 
-`write_report(DIR)` analyses the sweep's output folder (`sim.analysis.results`) and writes
-the files, with the attributions of ``DIR/explain/`` (`sim.analysis.attribution`) when the
-sweep made them; `report_text` is what ``coprod report`` prints.
+`write_report(DIR)` analyses the sweep's output folder (`sim.analysis.reading`: the parts
+are verified first) and writes the files, each atomically, holding the folder's lock (one
+writer at a time), with the attributions of ``DIR/explain/`` (`sim.analysis.attribution`)
+when the sweep made them; `report_text` is what ``coprod report`` prints.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from sim.analysis.plots import draw_all
 from sim.analysis.policy_report import explanations
 from sim.analysis.reading import analyse
 from sim.analysis.results import Results
+from sim.primitives.files import write_atomic
+from sim.sweep.lock import hold
 
 
 def write_report(out: str | Path) -> tuple[Results, dict[str, Path]]:
@@ -26,17 +29,22 @@ def write_report(out: str | Path) -> tuple[Results, dict[str, Path]]:
         The analysed results, and the written files by short name.
     """
     out = Path(out)
-    results = analyse(out)
-    results.explanations = explanations(out)
-    files = {"summary.csv": out / "summary.csv"}
-    results.summary.to_csv(files["summary.csv"], index=False)
-    if results.sensitivity is not None:
-        files["sensitivity.csv"] = out / "sensitivity.csv"
-        results.sensitivity.to_csv(files["sensitivity.csv"], index=False)
-    files.update(draw_all(results, out))
-    files["report.html"] = out / "report.html"
-    files["report.html"].write_text(render(results, files), encoding="utf-8")
+    with hold(out, f"coprod report {out}"):
+        results = analyse(out)
+        results.explanations = explanations(out)
+        files = {"summary.csv": out / "summary.csv"}
+        _write_text(files["summary.csv"], results.summary.to_csv(index=False))
+        if results.sensitivity is not None:
+            files["sensitivity.csv"] = out / "sensitivity.csv"
+            _write_text(files["sensitivity.csv"], results.sensitivity.to_csv(index=False))
+        files.update(draw_all(results, out))
+        files["report.html"] = out / "report.html"
+        _write_text(files["report.html"], render(results, files))
     return results, files
+
+
+def _write_text(path: Path, text: str) -> None:
+    write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def report_text(results: Results, files: dict[str, Path]) -> str:

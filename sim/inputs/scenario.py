@@ -37,6 +37,7 @@ from pydantic import (
     create_model,
 )
 
+from sim.inputs.bounds import memory_problem
 from sim.inputs.events import check_events, event_path, set_in_events
 from sim.inputs.locate import locate, read_text
 from sim.inputs.schema import (
@@ -138,6 +139,9 @@ class ScenarioBase(BaseModel):
         except InputError as err:
             renamed = err.renamed(DOTTED)
             raise renamed.map(lambda p: _at(p, origin_of(tuple(p.field.split("."))))) from None
+        too_big = memory_problem(kwargs["citizens"], kwargs["degree"], origin=origin_of(("population", "citizens")))
+        if too_big is not None:
+            raise InputError(too_big)
         if events := check_events(self.events, kwargs, self.run_steps, origin_of):
             kwargs["events"] = events
         self._kwargs = kwargs

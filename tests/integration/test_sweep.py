@@ -22,7 +22,7 @@ from sim.run.single import run_scenario
 from sim.sweep import design as dz
 from sim.sweep.coordinator import run_sweep
 from sim.sweep.experiment import load_experiment
-from sim.sweep.store import RUNS, Store
+from sim.sweep.store import RUNS
 from tests.helpers import COPROD, ROOT, SMALL, SMALL_ROWS, coprod, table, wait_until, write
 
 # --- designs and seeds ---------------------------------------------------------------------
@@ -222,10 +222,11 @@ def test_resume_redoes_partial_and_corrupt_parts(small, local2, tmp_path):
     parts[0].write_bytes(parts[0].read_bytes()[:200])  # truncated: unreadable
     parts[1].unlink()  # lost
     (out / RUNS / ".tmp-0001-part-000000099.parquet").write_bytes(b"PAR1 half")
-    exp = load_experiment(small)
-    _, notes = Store(out, exp.hash, lambda r: 3, exp.n_runs).scan()
-    assert len(notes) == 2 and any(".tmp-" in n for n in notes) and any(parts[0].name in n for n in notes)
-    result = run_sweep(exp, out, resume=True, progress="never")
+    result = run_sweep(load_experiment(small), out, resume=True, progress="never")
+    notes = result.notes
+    assert len(notes) == 2 and any(".tmp-" in n for n in notes)
+    assert any(parts[0].name in n and "checksum does not match" in n for n in notes)
+    assert (out / "rejected" / parts[0].name).is_file()  # moved aside, not deleted
     assert result.ran == 4 and result.before == 14
     assert table(out).equals(table(local2))
 
@@ -283,7 +284,7 @@ def test_a_dying_worker_is_replaced_and_its_chunks_redone(small, local2, tmp_pat
 
     exp = load_experiment(small)
     _marker(exp.hash).unlink(missing_ok=True)
-    monkeypatch.setattr(coordinator, "evaluator", lambda workers, scheduler: execute.LocalPool(2, fn=_die_once))
+    monkeypatch.setattr(coordinator, "evaluator", lambda *args: execute.LocalPool(2, fn=_die_once))
     result = run_sweep(exp, tmp_path / "out", workers=2, chunk_size=2, progress="never")
     assert _marker(exp.hash).exists() and result.ran == 18
     _marker(exp.hash).unlink()
