@@ -37,6 +37,9 @@ CONTEXT: dict[str, tuple[str, dict]] = {
     **{n: ("participatory_budgeting", {}) for n in ("pb_share", "pb_cycle", "pb_projects", "pb_turnout",
                                                      "pb_deliberation", "pb_implementation", "pb_delay")},
     "access_capacity": ("co_delivery", {"governance.access": "open"}),
+    # Collective choice of rules acts only where the rule is chosen (`sim.model.choice`).
+    "choice_premium": ("commons_chosen_rules", {}), "choice_cycle": ("commons_chosen_rules", {}),
+    "choice_council": ("commons_chosen_rules", {"governance.choice": "council"}),
     "administrations": ("integrated_services", {}), "interoperability": ("integrated_services", {}),
     "austerity_response": ("austerity", {}),
     "online_share": ("consultative", {}),
