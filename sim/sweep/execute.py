@@ -111,7 +111,7 @@ def schema_for(labels: dict[str, type], outcomes: tuple[str, ...], experiment_ha
     return pa.schema(fields, metadata={"coprod.experiment_hash": experiment_hash})
 
 
-def _worker_init(coordinator: int) -> None:
+def worker_init(coordinator: int) -> None:
     """Workers leave Ctrl-C to the coordinator, and exit if the coordinator is killed.
 
     A worker's parent is the fork server, not the coordinator, and a killed coordinator
@@ -171,7 +171,7 @@ class LocalPool:
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=_worker_init,
+        return ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=worker_init,
                                    initargs=(os.getpid(),))
 
     def imap(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, pa.Table]]:
