@@ -31,44 +31,14 @@ from typing import Any, Literal, TextIO
 
 import numpy as np
 
-from sim.calibration.distance import ScaledDistance, read_scales, write_statistics
-from sim.calibration.patterns import PATTERNS
+from sim.calibration.distance import read_scales, write_statistics
+from sim.calibration.outputs import write_outputs
+from sim.calibration.plan import FitStatistics, statistics_of
 from sim.calibration.progress import FitProgress
-from sim.calibration.simulate import ParticleModel, RunPlan
-from sim.calibration.statistics import series_statistics
+from sim.calibration.simulate import ParticleModel
 from sim.calibration.store import history_url, hold, manifest, prepare
 from sim.calibration.targets import Targets
-from sim.inputs.schema import PATHS
 from sim.primitives.errors import SetupError
-
-
-@dataclass
-class FitStatistics:
-    """The fit's statistics: the plan workers run, observed values, weights and given scales."""
-
-    plan: RunPlan
-    observed: dict[str, float]
-    weights: dict[str, float]
-    scales: dict[str, float | None]
-    given: dict[str, str]
-
-
-def statistics_of(targets: Targets) -> FitStatistics:
-    """The statistics of `targets` (series window means, then pattern statistics)."""
-    observed, weights, scales, given = {}, {}, {}, {}
-    series = None
-    if targets.observed is not None:
-        series, values = series_statistics(targets.observed, targets.window, targets.burn_in)
-        for w in series.windows:
-            observed[w.name], weights[w.name], scales[w.name] = values[w.name], targets.observed.weights[w.outcome], None
-    for pid in targets.patterns:
-        for name, (value, tolerance) in PATTERNS[pid].targets.items():
-            observed[name], weights[name], scales[name] = value, 1.0, tolerance
-            given[name] = f"tolerance of pattern {pid} ({PATTERNS[pid].note})"
-    flat = {dotted: PATHS[dotted].name for dotted in targets.priors}
-    plan = RunPlan(targets.base_kwargs, flat, targets.steps, targets.replications, targets.seed, series,
-                   targets.patterns)
-    return FitStatistics(plan, observed, weights, scales, given)
 
 
 @dataclass
@@ -85,6 +55,7 @@ class FitResult:
         discarded: Proposals run in parallel past each generation's n-th acceptance.
         seconds: Wall-clock time of this call.
         stopped: Why the fit ended.
+        summary: What the outputs show (`sim.calibration.outputs.write_outputs`).
     """
 
     out: Path
@@ -96,10 +67,13 @@ class FitResult:
     discarded: int
     seconds: float
     stopped: str
+    summary: dict[str, Any]
 
 
 def _abc(targets: Targets, stats: FitStatistics, sampler: Any, out: Path, scales: dict[str, float] | None) -> Any:
     import pyabc  # noqa: PLC0415 (pyabc takes seconds to import)
+
+    from sim.calibration.abc_distance import ScaledDistance  # noqa: PLC0415
 
     def record(estimated: dict[str, float]) -> None:
         write_statistics(out, stats.observed, stats.weights, estimated, stats.given)
@@ -135,7 +109,7 @@ def _state(history: Any) -> tuple[int, float, int]:
 def run_calibration(targets: Targets, out: str | Path, *, pool: Any, resume: bool = False,
                     progress: Literal["auto", "always", "never"] = "auto", stream: TextIO | None = None,
                     batch: int = 2) -> FitResult:
-    """Fit `targets` (or continue the fit in `out`, with `resume`) on `pool`.
+    """Fit `targets` (or continue the fit in `out`, with `resume`) on `pool`; write the outputs.
 
     Args:
         targets: A loaded targets file (`sim.calibration.targets.load_targets`).
@@ -179,8 +153,12 @@ def run_calibration(targets: Targets, out: str | Path, *, pool: Any, resume: boo
             abc.run(minimum_epsilon=targets.min_epsilon, max_nr_populations=left,
                     max_total_nr_simulations=budget)
         generations, epsilon, evaluations = _state(history)
+        if not generations:
+            raise SetupError(f"max_runs {targets.max_runs:,}: the run budget ended before the first "
+                             "generation; raise max_runs (the prior sample alone takes population_size runs)")
+        summary = write_outputs(targets, out, history, stats, abc.distance_function.scales, pool)
     finally:
         lock.close()
     return FitResult(out, generations, before, epsilon, evaluations, evaluations * targets.replications,
                      sampler.discarded, time.perf_counter() - start,
-                     _stopped(targets, generations, epsilon, evaluations))
+                     _stopped(targets, generations, epsilon, evaluations), summary)

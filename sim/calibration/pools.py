@@ -113,7 +113,8 @@ class DaskPool:
         """Wait until at least one of `futures` is done; the done ones."""
         from distributed import wait as dask_wait  # noqa: PLC0415
 
-        return list(dask_wait(list(futures), return_when="FIRST_COMPLETED").done)
+        with self.client.as_current():  # `wait` finds its client there (this one is not the default)
+            return list(dask_wait(list(futures), return_when="FIRST_COMPLETED").done)
 
     def close(self, cancel: bool = False) -> None:
         """Disconnect (the scheduler forgets this client's tasks)."""

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from collections.abc import Callable
+
 from sim.primitives.errors import Origin, Problem
 from sim.primitives.params import Param
 
@@ -99,7 +101,7 @@ def fittable(p: Param) -> str:
     return ""
 
 
-def check_prior(name: str, p: Param, spec: Any, origin: Origin) -> tuple[Prior | None, list[Problem]]:
+def check_prior(name: str, p: Param, spec: Any, origin: Callable[[str], Origin]) -> tuple[Prior | None, list[Problem]]:
     """The prior of parameter `name` (declared as `p`) from its file entry `spec`.
 
     Args:
@@ -107,7 +109,7 @@ def check_prior(name: str, p: Param, spec: Any, origin: Origin) -> tuple[Prior |
         p: The parameter's declaration (its range bounds the prior).
         spec: The validated entry: an object with ``prior``, ``low``, ``high``, ``mean``,
             ``sd`` (each possibly ``None``), or ``None`` for the default prior.
-        origin: Where the entry is in the file.
+        origin: Where a key of the entry (``""``: the entry itself) is in the file.
 
     Returns:
         The prior (``None`` if there are problems) and the problems found.
@@ -116,7 +118,7 @@ def check_prior(name: str, p: Param, spec: Any, origin: Origin) -> tuple[Prior |
 
     def bad(key: str, issue: str, value: Any = None, allowed: str = "") -> None:
         problems.append(Problem(f"parameters.{name}" + (f".{key}" if key else ""), issue, value, allowed,
-                                origin=origin))
+                                origin=origin(key)))
 
     if why := fittable(p):
         bad("", f"{why} cannot be fitted", allowed="a number parameter: ABC-SMC perturbs particles "

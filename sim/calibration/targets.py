@@ -148,7 +148,7 @@ def _observed(r: _Checker, model: TargetsFile, folder: Path) -> Observed | None:
         return None
     path = folder / spec.file if not Path(spec.file).is_absolute() else Path(spec.file)
     if not path.is_file():
-        r.bad(("observed", "file"), "no such file", spec.file, f"a CSV file (relative to {folder})")
+        r.bad(("observed", "file"), "invalid", spec.file, f"an existing CSV file (a path relative to {folder})")
         return None
     full, here = path.resolve(), Path.cwd()
     label = str(full.relative_to(here)) if full.is_relative_to(here) else str(full)
@@ -200,7 +200,8 @@ def load_targets(path_or_name: str | Path) -> Targets:
         r.bad(("parameters",), "missing", allowed="at least one dotted parameter path to fit")
     for key, spec in model.parameters.items():
         if r.path(key, "parameters"):
-            prior, problems = check_prior(key, PATHS[key], spec, doc.origin(("parameters", key)))
+            prior, problems = check_prior(key, PATHS[key], spec,
+                                          lambda sub, key=key: doc.origin(("parameters", key, sub) if sub else ("parameters", key)))
             r.problems += problems
             if prior is not None:
                 priors[key] = prior
