@@ -19,6 +19,8 @@ _EXPORTS = {
     "REPORTERS": "sim.model.reporters",
     "MODEL_PARAMS": "sim.model.parameters",
     "ParameterError": "sim.primitives.params",
+    "run_point": "sim.policy.point",
+    "PointOutcomes": "sim.policy.point",
 }
 __all__ = [
     "MODEL_PARAMS",
@@ -28,6 +30,8 @@ __all__ = [
     "CoProductionModel",
     "Firm",
     "ParameterError",
+    "PointOutcomes",
+    "run_point",
 ]
 
 

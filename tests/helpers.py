@@ -72,3 +72,47 @@ def small_context(seed: int = 3, n: int = 200, **params) -> StepContext:
         model.step()
     c = model.citizens
     return StepContext(c, np.full(n, 0.4), np.full(n, 0.5))
+
+
+def planted_box(kwargs: dict, seed: int) -> dict[str, float]:
+    """``participation`` 0.1 in the box ``trust < 0.3 and share_free_rider > 0.4``, else 0.8."""
+    inside = kwargs["trust"] < 0.3 and kwargs["share_free_rider"] > 0.4
+    return {"participation": (0.1 if inside else 0.8) + (seed % 1000) / 1e5}
+
+
+def synthetic_chunk(chunk, formula=planted_box):
+    """A chunk function with outcomes from `formula(kwargs, seed)` instead of the model.
+
+    Outcomes the formula does not give are 0; a run's rows follow `chunk.schema` like
+    `sim.sweep.execute.run_chunk`'s (every recorded step has the formula's value).
+    """
+    import pyarrow as pa  # noqa: PLC0415
+
+    columns: dict[str, list] = {name: [] for name in chunk.schema.names}
+    for run_id, point_id, replicate, seed in chunk.runs:
+        point = chunk.points[point_id]
+        values = formula(point.kwargs, seed)
+        n = len(point.record)
+        for name, v in (("run_id", run_id), ("point_id", point_id), ("replicate", replicate),
+                        ("seed", seed), *point.labels.items()):
+            columns[name] += [v] * n
+        columns["step"] += point.record
+        for outcome in chunk.outcomes:
+            columns[outcome] += [values.get(outcome, 0.0)] * n
+    return pa.table(columns, schema=chunk.schema)
+
+
+class SyntheticPool:
+    """An evaluator (like `sim.sweep.execute.InProcess`) whose runs are `formula`'s values."""
+
+    workers = 1
+
+    def __init__(self, formula=planted_box):
+        self.formula = formula
+
+    def imap(self, chunks):
+        for chunk in chunks:
+            yield chunk, synthetic_chunk(chunk, self.formula)
+
+    def close(self, cancel: bool = False) -> None:
+        pass

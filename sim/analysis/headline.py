@@ -7,6 +7,9 @@ import math
 import pandas as pd
 
 from sim.analysis.results import Results
+from sim.primitives.stats import STEADY_WINDOW
+
+__all__ = ["HEADLINE", "STEADY_WINDOW", "headline_table"]
 
 #: (outcome, measure, better): the three headline outcomes and how each is compared, at
 #: their steady state (the mean over the final `STEADY_WINDOW` months of each run).
@@ -17,8 +20,6 @@ HEADLINE: tuple[tuple[str, str, str], ...] = (
 )
 TRAJECTORY = ("participation", "quality", "quality_growth", "free_rider_share")
 MEASURES = ("final", "run_mean", "steady")
-#: Months at the end of each run whose mean is its steady state.
-STEADY_WINDOW = 24
 MEASURE_NAMES = {"final": "final", "run_mean": "mean over run", "steady": "steady state"}
 MAX_LINES = 12  # more design points than this: trajectories are drawn per scenario
 IDS = ["run_id", "point_id", "replicate", "scenario"]

@@ -38,16 +38,17 @@ MEASURE = {"final": "at the last step", "run_mean": "averaged over the run",
 CAPTIONS = {"trajectories.png": "Outcomes over time", "final.png": "Headline outcomes per design point",
             "scatter.png": "Design-point means against each varied parameter",
             "sensitivity.png": "Sensitivity indices"}
-_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                    autoescape=select_autoescape(default=True, default_for_string=True),
                    trim_blocks=True, lstrip_blocks=True)
-_TABLE = _ENV.from_string(
+_TABLE = ENV.from_string(
     "<table><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr>"
     "{% for row in rows %}<tr>{% for cell in row %}<td{% if loop.index0 in numeric %} class=n{% endif %}>"
     "{{ cell }}</td>{% endfor %}</tr>{% endfor %}</table>")
 
 
-def _num(value: Any, digits: int = 3) -> str:
+def num(value: Any, digits: int = 3) -> str:
+    """`value` with `digits` decimals; ``-`` for none or NaN."""
     return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
 
 
@@ -75,14 +76,14 @@ def _verdict(v: dict[str, Any]) -> dict[str, Any]:
     low, high = v["best_ci"]
     if v["paired"] is not None:
         d, dlow, dhigh, n = v["paired"]
-        comparison = (f"Difference {d:+.4f} [{_num(dlow, 4)}, {_num(dhigh, 4)}], paired over {n} "
+        comparison = (f"Difference {d:+.4f} [{num(dlow, 4)}, {num(dhigh, 4)}], paired over {n} "
                       "replications sharing seeds:")
     else:
         comparison = f"The 95 % intervals {'overlap' if v['overlap'] else 'do not overlap'}:"
     return {"outcome": v["outcome"].replace("_", " "), "measure": MEASURE[v["measure"]],
             "better": v["better"], "best": v["best"],
-            "best_value": f"{_num(v['best_mean'], 4)} [{_num(low, 4)}, {_num(high, 4)}]",
-            "second": v["second"], "second_mean": _num(v["second_mean"], 4),
+            "best_value": f"{num(v['best_mean'], 4)} [{num(low, 4)}, {num(high, 4)}]",
+            "second": v["second"], "second_mean": num(v["second_mean"], 4),
             "comparison": comparison, "clear": v["clear"], "excluded": ", ".join(v["excluded"])}
 
 
@@ -91,7 +92,7 @@ def _sensitivity(results: Results) -> dict[str, Any] | None:
     if si is None:
         return None
     cols = [c for c in si.columns if c not in ("outcome", "measure", "parameter")]
-    rows = [[r.outcome, MEASURE[r.measure], r.parameter, *(_num(r[c], 4) for c in cols)] for _, r in si.iterrows()]
+    rows = [[r.outcome, MEASURE[r.measure], r.parameter, *(num(r[c], 4) for c in cols)] for _, r in si.iterrows()]
     explain = ("mu* is the mean absolute elementary effect (overall influence, in the outcome's units), "
                "sigma their spread (non-linearity or interactions), mu*_conf a 95 % bootstrap half-width."
                if results.manifest["design"] == "morris" else
@@ -111,8 +112,8 @@ def render(results: Results, files: dict[str, Path]) -> str:
                     "rows": [[i, *r] for i, r in frame.iterrows()]}
     images = [{"caption": caption, "data": base64.b64encode(files[name].read_bytes()).decode("ascii")}
               for name, caption in CAPTIONS.items() if name in files]
-    return _ENV.get_template("report.html.j2").render(
+    return ENV.get_template("report.html.j2").render(
         m=m, style=STYLE, paragraphs=[p.strip() for p in m["description"].split("\n\n") if p.strip()],
         notes=results.notes, facts=_facts(results), table=table, headline=headline,
         verdicts=[_verdict(v) for v in results.verdicts], images=images,
-        sensitivity=_sensitivity(results), version=sim.__version__)
+        sensitivity=_sensitivity(results), explanations=results.explanations, version=sim.__version__)

@@ -1,7 +1,8 @@
 """PNG plots of a sweep report (matplotlib's object API with the Agg canvas; no pyplot).
 
 - ``trajectories.png``: participation, quality, quality growth and free riding over time,
-  one line per design point (or per scenario for large designs) with its 95 % band.
+  one line per design point with its 95 % interval (shares: bounded to [0, 1]), or per
+  scenario for large designs with the 2.5-97.5 % quantiles of its runs.
 - ``final.png``: each headline outcome per design point, mean and 95 % interval.
 - ``scatter.png`` (sampled designs): point means of the headline outcomes against each
   varied parameter.
@@ -21,7 +22,8 @@ TITLES = {"participation": "participation", "quality": "service quality",
           "quality_growth": "quality growth per step", "free_rider_share": "free-rider share"}
 
 
-def _figure(rows: int, cols: int, width: float, height: float):
+def figure(rows: int, cols: int, width: float, height: float):
+    """A matplotlib figure (Agg, no pyplot) with a grid of axes (always 2-D)."""
     from matplotlib.figure import Figure  # noqa: PLC0415 (matplotlib is slow to import)
 
     fig = Figure(figsize=(width, height), layout="constrained")
@@ -40,7 +42,7 @@ def trajectories(results: Results, path: Path) -> bool:
         return False
     cols = 2 if len(outcomes) > 1 else 1
     rows = (len(outcomes) + 1) // 2
-    fig, axes = _figure(rows, cols, 11, 3.4 * rows + 0.8)
+    fig, axes = figure(rows, cols, 11, 3.4 * rows + 0.8)
     groups = traj.index.get_level_values(0).unique()
     for k, outcome in enumerate(outcomes):
         ax = axes.flat[k]
@@ -59,7 +61,7 @@ def trajectories(results: Results, path: Path) -> bool:
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(4, len(labels)), fontsize=8)
     what = ("mean and 95 % interval per design point" if results.group_by == "point_id" else
-            "mean and spread (±1.96 sd) of all runs per scenario")
+            "mean and 2.5-97.5 % quantiles of the runs per scenario")
     fig.suptitle(f"{results.manifest['name']}: {what}")
     fig.savefig(path, dpi=90)
     return True
@@ -78,7 +80,7 @@ def final_outcomes(results: Results, path: Path) -> bool:
     if not panels or results.manifest["n_points"] > MAX_POINTS_PLOT:
         return False
     n = results.manifest["n_points"]
-    fig, axes = _figure(1, len(panels), 4.2 * len(panels) + 2, 0.32 * n + 1.6)
+    fig, axes = figure(1, len(panels), 4.2 * len(panels) + 2, 0.32 * n + 1.6)
     for k, (outcome, measure) in enumerate(panels):
         ax = axes[0, k]
         rows = s[(s.outcome == outcome) & (s.measure == measure)].sort_values("point_id")
@@ -102,7 +104,7 @@ def scatter(results: Results, path: Path) -> bool:
     if not params or not panels:
         return False
     means = runs.groupby("point_id")[[*params, *(f"{o}/{m}" for o, m in panels)]].mean()
-    fig, axes = _figure(len(panels), len(params), 2.3 * len(params) + 0.8, 2.3 * len(panels) + 0.8)
+    fig, axes = figure(len(panels), len(params), 2.3 * len(params) + 0.8, 2.3 * len(panels) + 0.8)
     for i, (outcome, measure) in enumerate(panels):
         for j, param in enumerate(params):
             ax = axes[i, j]
@@ -125,7 +127,7 @@ def sensitivity(results: Results, path: Path) -> bool:
     design = results.manifest["design"]
     panels = list(dict.fromkeys(zip(si.outcome, si.measure, strict=True)))
     names = list(dict.fromkeys(si.parameter))
-    fig, axes = _figure(1, len(panels), 4.2 * len(panels) + 2, 0.45 * len(names) + 1.8)
+    fig, axes = figure(1, len(panels), 4.2 * len(panels) + 2, 0.45 * len(names) + 1.8)
     for k, (outcome, measure) in enumerate(panels):
         ax, rows = axes[0, k], si[(si.outcome == outcome) & (si.measure == measure)]
         y = list(range(len(rows)))

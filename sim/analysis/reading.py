@@ -6,11 +6,14 @@ memory does not grow with the number of steps, and computes:
 - per run: each recorded outcome at the last step (``final``) and averaged over the
   recorded steps (``run_mean``) and over the final 24 months (``steady``, the steady
   state), and whether it had settled by then (drift within `sim.primitives.stats.settled`);
-- per design point: ``n`` replications, ``mean``, ``sd`` and a 95 % t-interval
-  (``ci_low``, ``ci_high``) of each of those, written to ``summary.csv`` (tidy: one row per
-  point, outcome and measure);
-- per design point and step: mean and 95 % t-interval of the trajectory outcomes, for the
-  plots (designs with many points: per scenario, mean ± 1.96 sd, the spread of its runs);
+- per design point: ``n`` replications, ``mean``, ``sd`` and a 95 % interval (``ci_low``,
+  ``ci_high``) of each of those, written to ``summary.csv`` (tidy: one row per point,
+  outcome and measure): a t-interval, or for shares (participation, free riding, ...) the
+  bounded interval of `sim.primitives.stats.share_interval`, which stays in [0, 1];
+- per design point and step: mean and the same 95 % interval of the trajectory outcomes,
+  for the plots (designs with many points: per scenario, the mean and the 2.5-97.5 %
+  quantiles of its runs, at most `BAND_RUNS` of them: a band that never leaves the values
+  the runs took);
 - the headline comparison (`sim.analysis.verdicts`) and, for morris and sobol designs,
   SALib sensitivity indices (`sim.analysis.sensitivity`).
 """
@@ -27,11 +30,13 @@ from sim.analysis.headline import HEADLINE, IDS, MAX_LINES, MEASURES, STEADY_WIN
 from sim.analysis.results import Results
 from sim.analysis.sensitivity import indices
 from sim.analysis.verdicts import verdicts
+from sim.policy.measures import intervals
 from sim.primitives.errors import SetupError
-from sim.primitives.stats import settled, t_interval
+from sim.primitives.stats import settled
 from sim.sweep.store import iter_parts, read_manifest
 
 __all__ = ["HEADLINE", "analyse"]
+BAND_RUNS = 200  # runs per scenario whose quantiles make a trajectory band (the first, by run id)
 
 
 def point_labels(manifest: dict[str, Any], runs: pd.DataFrame) -> dict[int, str]:
@@ -57,6 +62,8 @@ def _read(out: Path, manifest: dict[str, Any], group_by: str) -> tuple[pd.DataFr
     traj = [o for o in TRAJECTORY if o in outcomes]
     runs: list[pd.DataFrame] = []
     sums: list[pd.DataFrame] = []
+    kept: dict[Any, set[int]] = {}
+    samples: list[pd.DataFrame] = []
     for table in iter_parts(out, columns=[*dict.fromkeys([*labels, "step", *outcomes])]):
         df = table.to_pandas().sort_values(["run_id", "step"], kind="stable")
         last = df.drop_duplicates("run_id", keep="last").set_index("run_id")
@@ -74,25 +81,38 @@ def _read(out: Path, manifest: dict[str, Any], group_by: str) -> tuple[pd.DataFr
             grouped = pd.concat([df[[group_by, "step", *traj]], sq], axis=1).groupby([group_by, "step"])
             part = grouped.sum().join(grouped.size().rename("n"))
             sums = [pd.concat([*sums, part]).groupby(level=[0, 1]).sum()]
+            if group_by != "point_id":
+                samples.append(_band_rows(df, group_by, traj, kept))
     if not runs:
         return pd.DataFrame(), pd.DataFrame()
     traj_frame = pd.DataFrame()
     if sums:
         s: pd.DataFrame = sums[0]
         n = s["n"]
+        band = pd.concat(samples).groupby([group_by, "step"])[traj] if samples else None
         for o in traj:
             mean = s[o] / n
             sd = np.sqrt(np.maximum(s[f"{o}/sq"] - n * mean**2, 0) / np.maximum(n - 1, 1))
             traj_frame[f"{o}/mean"] = mean
-            if group_by == "point_id":  # 95 % interval of the mean over replications
-                traj_frame[f"{o}/ci_low"], traj_frame[f"{o}/ci_high"] = t_interval(mean, sd, n)
-            else:  # many design points per line: the spread of runs (~95 % of them), not a CI
-                traj_frame[f"{o}/ci_low"], traj_frame[f"{o}/ci_high"] = mean - 1.96 * sd, mean + 1.96 * sd
+            if band is None:  # 95 % interval of the mean over replications
+                traj_frame[f"{o}/ci_low"], traj_frame[f"{o}/ci_high"] = intervals(o, mean, sd, n)
+            else:  # many design points per line: where 95 % of the runs are, not a CI
+                traj_frame[f"{o}/ci_low"] = band[o].quantile(0.025).reindex(mean.index)
+                traj_frame[f"{o}/ci_high"] = band[o].quantile(0.975).reindex(mean.index)
     return pd.concat(runs).sort_index(), traj_frame
 
 
+def _band_rows(df: pd.DataFrame, group_by: str, traj: list[str], kept: dict[Any, set[int]]) -> pd.DataFrame:
+    """The rows of the first `BAND_RUNS` runs of each group (`kept` remembers them across parts)."""
+    for group, ids in df.groupby(group_by)["run_id"].unique().items():
+        have = kept.setdefault(group, set())
+        have.update(sorted(ids)[:max(0, BAND_RUNS - len(have))])
+    mine = df[[r in kept[g] for r, g in zip(df.run_id, df[group_by], strict=True)]]
+    return mine[[group_by, "step", *traj]]
+
+
 def summarise(runs: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
-    """``summary.csv``: per point, outcome and measure: n, mean, sd and the 95 % t-interval."""
+    """``summary.csv``: per point, outcome and measure: n, mean, sd and the 95 % interval."""
     keys = ["point_id", "scenario", *manifest["varied"]]
     rows = []
     for outcome in manifest["outcomes"]:
@@ -103,7 +123,11 @@ def summarise(runs: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
             stats.insert(len(keys) + 1, "measure", measure)
             rows.append(stats.rename(columns={"count": "n", "std": "sd"}))
     summary = pd.concat(rows, ignore_index=True)
-    summary["ci_low"], summary["ci_high"] = t_interval(summary["mean"], summary["sd"], summary["n"])
+    summary["ci_low"], summary["ci_high"] = np.nan, np.nan
+    for outcome in manifest["outcomes"]:
+        mine = summary.outcome == outcome
+        s = summary[mine]
+        summary.loc[mine, "ci_low"], summary.loc[mine, "ci_high"] = intervals(outcome, s["mean"], s["sd"], s["n"])
     order = {o: i for i, o in enumerate(manifest["outcomes"])}
     summary = summary.sort_values(["point_id", "outcome", "measure"], kind="stable",
                                   key=lambda c: c.map(order) if c.name == "outcome" else c)

@@ -1,7 +1,8 @@
 """The report of a sweep: ``summary.csv``, plots, sensitivity indices and ``report.html``.
 
 `write_report(DIR)` analyses the sweep's output folder (`sim.analysis.results`) and writes
-the files; `report_text` is what ``coprod report`` prints.
+the files, with the attributions of ``DIR/explain/`` (`sim.analysis.attribution`) when the
+sweep made them; `report_text` is what ``coprod report`` prints.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 from sim.analysis.headline import MEASURE_NAMES, headline_table
 from sim.analysis.html import render
 from sim.analysis.plots import draw_all
+from sim.analysis.policy_report import explanations
 from sim.analysis.reading import analyse
 from sim.analysis.results import Results
 
@@ -25,6 +27,7 @@ def write_report(out: str | Path) -> tuple[Results, dict[str, Path]]:
     """
     out = Path(out)
     results = analyse(out)
+    results.explanations = explanations(out)
     files = {"summary.csv": out / "summary.csv"}
     results.summary.to_csv(files["summary.csv"], index=False)
     if results.sensitivity is not None:
@@ -46,5 +49,7 @@ def report_text(results: Results, files: dict[str, Path]) -> str:
         how = "ahead beyond the uncertainty" if v["clear"] else f"not distinguishable from {v['second']}"
         lines.append(f"Best on {v['outcome']} ({MEASURE_NAMES[v['measure']]}): "
                      f"{v['best']} ({how})")
+    for e in results.explanations:
+        lines += ["", f"Why {e['b']} does better than {e['a']} (coprod explain):", *(f"- {s}" for s in e["sentences"])]
     lines.append(f"\nReport: {files['report.html']} (open it in a browser; summary.csv and PNGs alongside)")
     return "\n".join(lines)

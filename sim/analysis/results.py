@@ -17,12 +17,15 @@ class Results:
         runs: One row per completed run: ids, labels and ``{outcome}/{measure}`` scalars.
         summary: The content of ``summary.csv``.
         trajectories: Per group and step: ``{outcome}/mean``, ``/ci_low``, ``/ci_high`` (per
-            design point: 95 % t-interval; per scenario: mean ± 1.96 sd, the spread of runs).
+            design point: 95 % interval, bounded for shares; per scenario: the 2.5-97.5 %
+            quantiles of its runs).
         group_by: ``point_id`` or ``scenario``: what a trajectory line is.
         labels: Display label of each design point.
         verdicts: One dict per headline outcome (see `verdicts`).
         sensitivity: SALib indices (tidy), or ``None``.
         notes: Caveats to show (incomplete sweep, skipped analyses).
+        explanations: Why the best design points beat the runners-up (one per pair: ``a``,
+            ``b``, ``sentences``), from ``DIR/explain/`` (`sim.analysis.attribution`).
     """
 
     manifest: dict[str, Any]
@@ -34,3 +37,4 @@ class Results:
     verdicts: list[dict[str, Any]] = field(default_factory=list)
     sensitivity: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    explanations: list[dict[str, Any]] = field(default_factory=list)

@@ -1,7 +1,7 @@
 """Sensitivity indices of a morris or sobol sweep, computed with SALib.
 
-Each headline outcome is reduced to one scalar per run (its headline measure: the final
-value, or the mean over the run for quality growth), averaged over the replications of
+Each headline outcome is reduced to one scalar per run (its headline measure: the steady
+state, the mean over the final 24 months), averaged over the replications of
 each design point, and analysed in design order against the unrounded sample stored in
 ``experiment.json``:
 
@@ -26,7 +26,8 @@ COLUMNS = {"morris": ("mu", "mu_star", "sigma", "mu_star_conf"), "sobol": ("S1",
 
 
 def _factors(manifest: dict[str, Any]) -> list[Factor]:
-    return [Factor(f["name"], None, f["low"], f["high"], f["integer"]) for f in manifest["factors"]]
+    return [Factor(f["name"], None, f["low"], f["high"], f["integer"],
+                   None if f.get("choices") is None else tuple(f["choices"])) for f in manifest["factors"]]
 
 
 def indices(manifest: dict[str, Any], runs: pd.DataFrame) -> tuple[pd.DataFrame | None, list[str]]:

@@ -18,13 +18,15 @@ from sim.primitives.errors import InputError, Origin, Problem, did_you_mean
         help="fewer replications (as in CI), same tolerances"),
     arg("--pattern", dest="patterns", action="append", metavar="ID",
         help="run only this pattern (repeatable)"),
+    arg("--kind", dest="kinds", action="append", choices=("input", "calibration", "out_of_sample"),
+        help="run only the patterns of this kind of evidence (repeatable)"),
 )
 def validate(args: argparse.Namespace) -> int:
     """Run the validation patterns, print the table, write the files; 1 if any fails."""
     from pathlib import Path  # noqa: PLC0415
 
     from sim.validation import PATTERNS  # noqa: PLC0415
-    from sim.validation.report import run_validation, table, write  # noqa: PLC0415
+    from sim.validation.report import run_validation, table, tally, write  # noqa: PLC0415
 
     for pid in args.patterns or ():
         if pid not in PATTERNS:
@@ -32,11 +34,14 @@ def validate(args: argparse.Namespace) -> int:
                                      did_you_mean(pid, PATTERNS), Origin("option", "--pattern")))
     print("coprod: validating against published patterns"
           + (" (reduced replications)" if args.quick else ""), file=sys.stderr)
-    results = run_validation(quick=args.quick, only=args.patterns)
+    only = [pid for pid, p in PATTERNS.items()
+            if (not args.patterns or pid in args.patterns) and (not args.kinds or p.evidence.kind in args.kinds)]
+    results = run_validation(quick=args.quick, only=only)
     path = write(results, Path(args.out))
     print(table(results))
     failed = [r.id for r in results if not r.passed]
-    print(f"\n{len(results) - len(failed)} passed, {len(failed)} failed; wrote {path} "
+    print(f"\n{tally(results)}")
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed; wrote {path} "
           f"and {len(results)} plots")
     return 1 if failed else 0
 

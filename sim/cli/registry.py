@@ -67,3 +67,29 @@ def out_folder(value: str | None, default: str) -> str:
         raise InputError(Problem("", "value '' is not valid", allowed="a folder path",
                                  origin=Origin("option", "--out")))
     return value
+
+
+def evaluator_args(what: str) -> tuple[Argument, ...]:
+    """``--workers``, ``--scheduler``, ``--resume`` and ``--progress``: how runs are made."""
+    return (
+        arg("--workers", type=int, metavar="N", help="local worker processes (default: all CPUs; 1: in process)"),
+        arg("--scheduler", metavar="ADDRESS",
+            help="run on an existing Dask distributed cluster instead, e.g. tcp://10.0.0.5:8786"),
+        arg("--resume", action="store_true",
+            help=f"finish {what} started in DIR (refused if the experiment changed since)"),
+        arg("--progress", choices=PROGRESS, default="auto",
+            help="progress bar on stderr: runs done / total, ETA (auto: only on a terminal)"),
+    )
+
+
+def positive(**values: int | None) -> None:
+    """Refuse option values below 1 (``--workers 0``), naming the option."""
+    for name, value in values.items():
+        if value is not None and value < 1:
+            flag = "--" + name.replace("_", "-")
+            raise InputError(Problem("", "invalid", value, "an integer >= 1", origin=Origin("option", flag)))
+
+
+def where(workers: int, scheduler: str | None) -> str:
+    """Where runs are made, as the commands announce it."""
+    return f"Dask cluster {scheduler}" if scheduler else f"{workers} local worker(s)"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from sim.cli.registry import arg, subcommand
-from sim.primitives.errors import InputError, Origin, Problem
+from sim.cli.registry import arg, evaluator_args, positive, subcommand, where
 
 
 @subcommand(
@@ -14,14 +14,11 @@ from sim.primitives.errors import InputError, Origin, Problem
     arg("experiment", help="experiment file (.yaml) or name of one in experiments/"),
     arg("--out", required=True, metavar="DIR",
         help="output directory: experiment.json, runs/part-*.parquet, summary.csv, plots, report.html"),
-    arg("--workers", type=int, metavar="N", help="local worker processes (default: all CPUs; 1: in process)"),
-    arg("--scheduler", metavar="ADDRESS",
-        help="run on an existing Dask distributed cluster instead, e.g. tcp://10.0.0.5:8786"),
-    arg("--resume", action="store_true",
-        help="finish a sweep started in DIR (refused if the experiment changed since)"),
+    *evaluator_args("a sweep"),
     arg("--chunk", type=int, metavar="N", help="runs per task (default: about a second of work)"),
-    arg("--progress", choices=("auto", "always", "never"), default="auto",
-        help="progress bar on stderr: runs done / total, ETA (auto: only on a terminal)"),
+    arg("--explain-replications", type=int, default=10, metavar="N",
+        help="replications of the attribution of the best design point's lead (coprod explain; "
+             "grids of scenarios with common random numbers; default 10, 0: none)"),
     arg("--no-report", action="store_true", help="do not write the report at the end"),
 )
 def sweep(args: argparse.Namespace) -> int:
@@ -30,14 +27,13 @@ def sweep(args: argparse.Namespace) -> int:
     from sim.sweep.coordinator import default_workers, run_sweep  # noqa: PLC0415
     from sim.sweep.experiment import load_experiment  # noqa: PLC0415
 
-    for flag, value in (("--workers", args.workers), ("--chunk", args.chunk)):
-        if value is not None and value < 1:
-            raise InputError(Problem("", "invalid", value, "an integer >= 1", origin=Origin("option", flag)))
+    positive(workers=args.workers, chunk=args.chunk)
     exp = load_experiment(args.experiment)
     workers = args.workers or default_workers()
-    where = f"Dask cluster {args.scheduler}" if args.scheduler else f"{workers} local worker(s)"
+    dropped = f" ({exp.dropped} grid points left out: they break a constraint)" if exp.dropped else ""
     print(f"coprod: sweep {exp.name}: {exp.n_points} design points x {exp.replications} "
-          f"replications = {exp.n_runs} runs on {where} -> {args.out}", flush=True)
+          f"replications = {exp.n_runs} runs on {where(workers, args.scheduler)} -> {args.out}{dropped}",
+          flush=True)
     try:
         done = run_sweep(exp, args.out, workers=workers, scheduler=args.scheduler, resume=args.resume,
                          progress=args.progress, chunk_size=args.chunk)
@@ -49,17 +45,39 @@ def sweep(args: argparse.Namespace) -> int:
     print(f"coprod: {done.ran} runs in {done.seconds:.1f} s{rate}"
           + (f" ({done.before} were already done)" if done.before else ""), flush=True)
     if not args.no_report:
+        if args.explain_replications > 1 and exp.common_random_numbers and exp.design == "grid":
+            _explain_best(exp, args, workers)
         print(report_text(*write_report(args.out)))
     return 0
 
 
+def _explain_best(exp, args: argparse.Namespace, workers: int) -> None:
+    """Attribute the best design points' leads (`sim.analysis.attribution`) before the report."""
+    from sim.analysis.attribution import explain_best, pairs  # noqa: PLC0415
+    from sim.analysis.reading import analyse  # noqa: PLC0415
+
+    results = analyse(args.out)
+    if pairs(results) and len(results.runs) == exp.n_runs:
+        print(f"coprod: explaining the best design points' leads ({len(pairs(results))} pair(s), "
+              f"{min(args.explain_replications, exp.replications)} replications)", flush=True)
+        explain_best(exp, args.out, results, args.explain_replications, workers=workers,
+                     scheduler=args.scheduler, progress=args.progress)
+
+
 @subcommand(
-    "report", "Write summary.csv, plots and report.html for a sweep's output directory.",
+    "report", "Write summary.csv, plots and report.html for a sweep's (or optimize, discover, explain) output directory.",
     arg("dir", metavar="DIR", help="the --out directory of a `coprod sweep`"),
 )
 def report(args: argparse.Namespace) -> int:
     """Analyse a sweep's results and write its report files."""
+    from sim.analysis.policy_report import KINDS, write_policy_report  # noqa: PLC0415
     from sim.analysis.report import report_text, write_report  # noqa: PLC0415
+    from sim.sweep.store import read_manifest  # noqa: PLC0415
 
+    manifest = read_manifest(Path(args.dir)) or {}
+    if manifest.get("kind") in KINDS:
+        kind, _, path = write_policy_report(args.dir)
+        print(f"Report: {path} (coprod {kind})")
+        return 0
     print(report_text(*write_report(args.dir)))
     return 0

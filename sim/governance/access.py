@@ -78,6 +78,9 @@ class RegisteredAccess(AccessRule):
         self.registered[trying[done]] = True
         return self.registered
 
+    def replace(self, idx):  # noqa: D102 (a newcomer registers itself)
+        self.registered[idx] = False
+
 
 class InvitedAccess(AccessRule):
     """Invited: only invitees may contribute.

@@ -77,6 +77,12 @@ class GovernanceRule:
     def setup(self, citizens: CitizenState, rng: np.random.Generator) -> None:
         """Prepare per-model state once the population exists (default: nothing)."""
 
+    def replace(self, idx: np.ndarray) -> None:
+        """Citizens `idx` moved away and newcomers took their homes: drop what was theirs.
+
+        Default: the rule keeps no per-resident state.
+        """
+
     def exercise(self, ctx: StepContext, rng: np.random.Generator) -> list[Any]:
         """One typical call of this rule's job on `ctx`; returns its outputs (for contracts)."""
         raise NotImplementedError

@@ -78,6 +78,10 @@ class RandomResponse(ResponseRule):
     def setup(self, citizens, rng):  # noqa: D102
         self.queue: deque[np.ndarray] = deque()
 
+    def replace(self, idx):  # noqa: D102 (inputs pending for a resident who left are void)
+        for pending in self.queue:
+            pending[:, idx] = 0.0
+
     def apply(self, effort, reports, rng):  # noqa: D102
         self.queue.append(np.stack([effort, reports]).astype(np.float32))
         if len(self.queue) <= self.response_delay:

@@ -93,8 +93,17 @@ class SanctionRule(GovernanceRule):
         """Detection probability times graduated fine: what a would-be offender expects."""
         return self.detection(ctx) * (1.0 - self.detection_error) * self.fine_of(ctx.citizens.offences)
 
-    def apply(self, ctx: StepContext, offenders: np.ndarray, liable: np.ndarray, rng) -> SanctionOutcome:
-        """Flag (with errors), fine and record; decay records; update legitimacy; cost it."""
+    def apply(self, ctx: StepContext, offenders: np.ndarray, liable: np.ndarray, givers: np.ndarray,
+              rng) -> SanctionOutcome:
+        """Flag (with errors), fine and record; decay records; update legitimacy; cost it.
+
+        Args:
+            ctx: The step's observations.
+            offenders: Below the norm this month.
+            liable: May be sanctioned (uses the service and may contribute).
+            givers: Contribute this month (peer monitors are among them, from month 1 on).
+            rng: The model's random generator.
+        """
         c = ctx.citizens
         n = c.n
         c.offences *= np.float32(1.0 - self.record_decay)
@@ -110,16 +119,17 @@ class SanctionRule(GovernanceRule):
         if flagged.size:
             deserved = 1.0 - np.count_nonzero(wrongful) / flagged.size
             self.perceived += LEGITIMACY_LEARNING * (self.legitimacy * deserved - self.perceived)
-        punisher_cost, admin_cost = self.enforcement_cost(ctx, float(fines.sum()))
+        punisher_cost, admin_cost = self.enforcement_cost(ctx, float(fines.sum()), givers)
         return SanctionOutcome(fines, wrongful, punisher_cost, admin_cost)
 
-    def enforcement_cost(self, ctx: StepContext, total_fines: float) -> tuple[np.ndarray | float, float]:
+    def enforcement_cost(self, ctx: StepContext, total_fines: float,
+                         givers: np.ndarray) -> tuple[np.ndarray | float, float]:
         """(cost to each punishing citizen, per-citizen cost to the administration)."""
         return 0.0, 0.0
 
     def exercise(self, ctx, rng):  # noqa: D102
         offenders = ctx.citizens.contribution < 0.3
-        out = self.apply(ctx, offenders, np.ones(ctx.citizens.n, dtype=bool), rng)
+        out = self.apply(ctx, offenders, np.ones(ctx.citizens.n, dtype=bool), ctx.citizens.contribution > 0, rng)
         return [out.fines, out.wrongful, out.punisher_cost, out.admin_cost, self.expected_fine(ctx),
                 self.perceived]
 
@@ -137,7 +147,7 @@ class NoSanctions(SanctionRule):
     def expected_fine(self, ctx):  # noqa: D102
         return np.zeros(ctx.citizens.n)
 
-    def apply(self, ctx, offenders, liable, rng):  # noqa: D102
+    def apply(self, ctx, offenders, liable, givers, rng):  # noqa: D102
         n = ctx.citizens.n
         return SanctionOutcome(np.zeros(n), np.zeros(n, dtype=bool), 0.0, 0.0)
 
@@ -160,9 +170,9 @@ class PeerSanctions(SanctionRule):
     def detection(self, ctx):  # noqa: D102
         return self.monitoring * ctx.neighbour_active
 
-    def enforcement_cost(self, ctx, total_fines):  # noqa: D102
+    def enforcement_cost(self, ctx, total_fines, givers):  # noqa: D102
         c = ctx.citizens
-        punishers = (c.contribution > 0) & (c.punish > 0)  # monitoring takes part
+        punishers = givers & (c.punish > 0)  # monitoring takes part, this month
         k = int(np.count_nonzero(punishers))
         if not k:
             return 0.0, 0.0
@@ -192,5 +202,5 @@ class AdminSanctions(SanctionRule):
     def detection(self, ctx):  # noqa: D102
         return self.monitoring
 
-    def enforcement_cost(self, ctx, total_fines):  # noqa: D102
+    def enforcement_cost(self, ctx, total_fines, givers):  # noqa: D102
         return 0.0, self.monitoring_cost * self.monitoring

@@ -1,14 +1,17 @@
 """Experiment files: which scenarios to run, what to vary, how often, and what to record.
 
 An experiment file (``experiments/*.yaml``) is validated by pydantic models: one per
-design (``grid``, ``lhs``, ``sobol``, ``morris``), a union discriminated on ``design``,
+design (``grid``, ``lhs``, ``sobol``, ``morris``, ``crossed``), a union discriminated on ``design``,
 with the numeric fields declared as `Param`s like every model parameter. The varied and
 fixed parameters are scenario dotted paths checked against the scenario schema's own
 declarations (`sim.inputs.schema.PATHS`), so an experiment accepts exactly what a scenario
-file accepts. Every problem names the file and line, the dotted field, the value and what
+file accepts. Beside ``vary``, a file may declare ``levers`` (what a policy designer
+chooses) and ``uncertainties`` (the context sampled around them), in EMA Workbench's
+vocabulary, ``constraints`` between parameters, and the ``optimize`` and ``discover``
+sections of the policy tools (`sim.inputs.experiment_sections`). Every problem names the file and line, the dotted field, the value and what
 is allowed. `load_experiment_file` returns an `ExperimentFile`: plain values, the base
 scenarios loaded; `sim.sweep.experiment` resolves it into design points and seeds. The
-format is documented in docs/sweeps.md.
+format is documented in docs/sweeps.md and docs/policy.md.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ from pydantic import (
 )
 
 from sim.inputs.experiment_fields import check_fields
+from sim.inputs.experiment_sections import CROSSED_FIELDS, Discover, Optimize, section_problem
 from sim.inputs.locate import locate, read_text
 from sim.inputs.yamlfile import Document, parse_yaml
 from sim.primitives.errors import InputError, Problem, did_you_mean
 from sim.primitives.params import Param
 
 EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
-DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris")
+DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "morris", "crossed")
 SAMPLED: tuple[str, ...] = ("lhs", "sobol", "morris")
 FIELDS: dict[str, Param] = {p.name: p for p in (
     Param("replications", 10, "Runs per design point, each with its own seed.", "experiment", 1, 1_000_000),
@@ -44,7 +48,8 @@ FIELDS: dict[str, Param] = {p.name: p for p in (
     Param("every", 1, "Record the outcomes every k steps (and always at the last step).", "record", 1, 1_000_000),
 )}
 #: Keys only some designs use.
-ONLY = {"samples": SAMPLED, "levels": ("morris",), "second_order": ("sobol",)}
+ONLY = {"samples": SAMPLED, "levels": ("morris",), "second_order": ("sobol",),
+        "policies": ("crossed",), "contexts": ("crossed",)}
 
 
 def _number(name: str, default: Any = ...) -> tuple[Any, Any]:
@@ -62,12 +67,17 @@ _COMMON: dict[str, Any] = {
     "description": (StrictStr, Field(description="What the experiment is (first line: one line).")),
     "base": (StrictStr | None, None),
     "vary": (dict[StrictStr, Any], Field(default_factory=dict)),
+    "levers": (dict[StrictStr, Any], Field(default_factory=dict)),
+    "uncertainties": (dict[StrictStr, Any], Field(default_factory=dict)),
+    "constraints": (list[StrictStr], Field(default_factory=list)),
     "fixed": (dict[StrictStr, Any], Field(default_factory=dict)),
     "replications": _number("replications", 10),
     "steps": (FIELDS["steps"].annotation | None, None),
     "seed": _number("seed", 0),
     "common_random_numbers": (StrictBool, True),
     "record": (Record, Field(default_factory=Record)),
+    "optimize": (Optimize | None, None),
+    "discover": (Discover | None, None),
 }
 #: Design -> its own fields (beside the common ones).
 _DESIGN_FIELDS: dict[str, dict[str, Any]] = {
@@ -77,19 +87,27 @@ _DESIGN_FIELDS: dict[str, dict[str, Any]] = {
               "second_order": (StrictBool, False)},
     "morris": {"design": (Literal["morris"], ...), "samples": _number("samples"),
                "levels": _number("levels", 4)},
+    "crossed": {"design": (Literal["crossed"], ...), **CROSSED_FIELDS},
 }
 FILE_MODELS = {d: create_model(f"{d.capitalize()}Experiment", __config__=_CONFIG,
                                __doc__=f"An experiment file with a {d} design.", **_COMMON, **fields)
                for d, fields in _DESIGN_FIELDS.items()}
 _UNION: Any = Union[tuple(FILE_MODELS.values())]  # noqa: UP007 (built from a tuple)
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Annotated[_UNION, Field(discriminator="design")])
-TOP_KEYS: tuple[str, ...] = ("name", "description", "base", "design", "vary", "fixed", "replications",
-                             "steps", "seed", "common_random_numbers", "samples", "levels",
-                             "second_order", "record")
+TOP_KEYS: tuple[str, ...] = ("name", "description", "base", "design", "vary", "fixed", "levers",
+                             "uncertainties", "constraints", "replications", "steps", "seed",
+                             "common_random_numbers", "samples", "levels", "second_order",
+                             "policies", "contexts", "record", "optimize", "discover")
 
 
 def _problem(e: Any, design: str, doc: Document) -> Problem:
     loc = tuple(e["loc"][1:] if e["loc"] and e["loc"][0] == design else e["loc"])
+    top_level_extra = e["type"] == "extra_forbidden" and len(loc) == 1
+    section = None if top_level_extra else section_problem(e, loc, doc.origin(loc))
+    return section or _file_problem(e, loc, design, doc)
+
+
+def _file_problem(e: Any, loc: tuple, design: str, doc: Document) -> Problem:
     path = ".".join(str(x) for x in loc)
     origin = doc.origin(loc)
     key = str(loc[0]) if loc else ""
@@ -111,6 +129,9 @@ def _problem(e: Any, design: str, doc: Document) -> Problem:
         return Problem(path, "invalid", e.get("input"), FIELDS[str(loc[-1])].allowed(), origin=origin)
     allowed = {"common_random_numbers": "true or false", "second_order": "true or false",
                "vary": "a mapping of dotted parameter paths", "fixed": "a mapping of dotted parameter paths",
+               "levers": "a mapping of dotted parameter paths",
+               "uncertainties": "a mapping of dotted parameter paths",
+               "constraints": "a list of 'a.x + b.y <= number'",
                "record": "a mapping with outcomes and every"}.get(key, "a string")
     if loc[:2] == ("record", "outcomes"):
         allowed = "all, or a list of outcome names"

@@ -2,10 +2,11 @@
 
 After pydantic has checked the file's structure (`sim.inputs.experiment`), `check_fields`
 checks what refers to scenarios: every varied and fixed dotted path is a declared
-parameter, every value is one it accepts, ranges are ``[low, high]`` with low < high,
-categorical parameters only in grids, the base scenario (or ``vary.scenario``) loads, and
-the recorded outcomes exist. It collects every problem before raising one `InputError`,
-and returns the file as plain values: an `ExperimentFile`.
+parameter, every value is one it accepts, ranges are ``[low, high]`` with low < high (a
+categorical parameter in a sampled design: a list of its choices), the base scenario (or
+``vary.scenario``) loads, and the recorded outcomes exist; the policy space and sections
+are checked by `sim.inputs.experiment_space`. It collects every problem before raising one
+`InputError`, and returns the file as plain values: an `ExperimentFile`.
 """
 
 from __future__ import annotations
@@ -15,32 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sim.inputs.locate import NoSuchFileError
-from sim.inputs.scenario import ScenarioBase, load_scenario
-from sim.inputs.schema import PATHS, SECTIONS
+from sim.inputs.experiment_check import Checker, Factor
+from sim.inputs.experiment_space import (
+    DiscoverSpec,
+    OptimizeSpec,
+    Space,
+    check_discover,
+    check_optimize,
+    check_space,
+)
+from sim.inputs.scenario import ScenarioBase
 from sim.inputs.yamlfile import Document
 from sim.model.reporters import REPORTERS
-from sim.primitives.errors import InputError, Problem, did_you_mean
-from sim.primitives.params import Param
+from sim.primitives.errors import did_you_mean
 
-
-@dataclass(frozen=True)
-class Factor:
-    """One varied parameter.
-
-    Attributes:
-        name: Dotted scenario path (``governance.monitoring``) or ``scenario``.
-        values: The values of a grid design (``None`` for a sampled design).
-        low: Lower bound of a sampled range.
-        high: Upper bound of a sampled range.
-        integer: Whether sampled values are rounded to integers.
-    """
-
-    name: str
-    values: tuple[Any, ...] | None = None
-    low: float | None = None
-    high: float | None = None
-    integer: bool = False
+__all__ = ["ExperimentFile", "Factor", "check_fields"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +41,7 @@ class ExperimentFile:
         name: The experiment's name (the file name unless given).
         description: What it is.
         label: How the file is named in messages.
-        design: ``grid``, ``lhs``, ``sobol`` or ``morris``.
+        design: ``grid``, ``lhs``, ``sobol``, ``morris`` or ``crossed``.
         factors: The varied parameters (``scenario`` first if varied).
         fixed: Dotted path -> value set at every design point.
         scenarios: The scenarios the design starts from, by name.
@@ -65,6 +55,10 @@ class ExperimentFile:
         second_order: Sobol second-order indices (``None`` otherwise).
         outcomes: Reporters to record.
         every: Record every k steps.
+        space: Levers, uncertainties, parameter constraints; a crossed design's policies
+            and contexts.
+        optimize: The ``optimize`` section (``None`` if absent).
+        discover: The ``discover`` section (``None`` if absent).
     """
 
     name: str
@@ -84,102 +78,38 @@ class ExperimentFile:
     second_order: bool | None
     outcomes: tuple[str, ...]
     every: int
-
-
-class _Checker:
-    """Collects the problems of one file, each with its line."""
-
-    def __init__(self, doc: Document):
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def bad(self, loc: tuple, issue: str = "invalid", value: Any = None, allowed: str = "", hint: str = "") -> None:
-        field = ".".join(str(x) for x in loc[:1]) + "".join(
-            f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc[1:])
-        self.problems.append(Problem(field, issue, value, allowed, hint, self.doc.origin(loc)))
-
-    def value(self, p: Param, value: Any, loc: tuple) -> Any:
-        try:
-            return p.validate(value)
-        except InputError:
-            problem = p.problem(value)
-            self.bad(loc, "invalid", value, problem.allowed, problem.hint)
-            return None
-
-    def path(self, key: str, where: str) -> Param | None:
-        if key in PATHS:
-            return PATHS[key]
-        homes = {dotted.split(".")[1]: dotted for dotted in PATHS}
-        hint = did_you_mean(key, PATHS) or (f" (did you mean {homes[key]!r}?)" if key in homes else "")
-        self.bad((where, key), "unknown parameter", allowed="a dotted scenario path section.key "
-                 f"with section one of {', '.join(SECTIONS)}", hint=hint)
-        return None
-
-    def factor(self, key: str, spec: Any, design: str) -> Factor | None:
-        if (p := self.path(key, "vary")) is None:
-            return None
-        if design == "grid":
-            if not isinstance(spec, list) or not spec:
-                self.bad(("vary", key), "invalid", spec, f"a non-empty list of values, each {p.allowed()}")
-                return None
-            values = tuple(self.value(p, v, ("vary", key, i)) for i, v in enumerate(spec))
-            if len(set(values)) < len(values):
-                self.bad(("vary", key), f"value {spec!r} lists a value twice")
-            return Factor(key, values)
-        if p.choices is not None:
-            self.bad(("vary", key), f"a categorical parameter ({p.allowed()}); a {design} design "
-                     "varies numbers only: list its values in a grid design instead")
-            return None
-        if not (isinstance(spec, list) and len(spec) == 2):
-            self.bad(("vary", key), "invalid", spec, f"a range [low, high], each {p.allowed()}")
-            return None
-        low, high = (self.value(p, v, ("vary", key, i)) for i, v in enumerate(spec))
-        if low is not None and high is not None and not low < high:
-            self.bad(("vary", key), f"range {spec!r} is not valid", allowed="[low, high] with low < high")
-        return Factor(key, None, low, high, integer=p.kind is int)
-
-    def scenario(self, ref: Any, loc: tuple, folder: Path) -> ScenarioBase | None:
-        if not isinstance(ref, str):
-            self.bad(loc, "invalid", ref, "a scenario name or file")
-            return None
-        local = folder / ref
-        try:
-            return load_scenario(local if local.is_file() else ref)
-        except NoSuchFileError as err:  # this file's field is wrong: name it here
-            (p,) = err.problems
-            self.bad(loc, "no such scenario file or named scenario", allowed=p.allowed, hint=p.hint)
-            return None
-        except InputError as err:  # the scenario file itself is wrong: its own lines
-            self.problems += err.problems
-            return None
-
-    def check(self) -> None:
-        if self.problems:
-            raise InputError(self.problems)
+    space: Space
+    optimize: OptimizeSpec | None
+    discover: DiscoverSpec | None
 
 
 def check_fields(model: Any, doc: Document, path: Path) -> ExperimentFile:
     """Check what an experiment file refers to; the file as an `ExperimentFile`."""
-    r, design = _Checker(doc), model.design
+    r, design = Checker(doc), model.design
     if design == "sobol" and not math.log2(model.samples).is_integer():
         r.bad(("samples",), "invalid", model.samples, "a power of 2 for a sobol design")
     if design == "morris" and model.levels % 2:
         r.bad(("levels",), "invalid", model.levels, "an even number")
-    if design != "grid" and not model.vary:
+    if design not in ("grid", "crossed") and not model.vary:
         r.bad(("vary",), "missing", allowed=f"at least one [low, high] range for a {design} design")
     refs = model.vary.get("scenario")
     factors: list[Factor | None] = []
     for key, spec in model.vary.items():
         if key != "scenario":
-            factors.append(r.factor(key, spec, design))
+            factors.append(r.factor(key, spec, design != "grid"))
             continue
         factors.append(None)  # the scenarios' names, once they are loaded
         if design != "grid":
             r.bad(("vary", "scenario"), f"only a grid design can vary the scenario (design is {design})")
         elif not (isinstance(spec, list) and spec):
             r.bad(("vary", "scenario"), "invalid", spec, "a list of scenario names or files")
-    fixed = {k: r.value(p, v, ("fixed", k)) for k, v in model.fixed.items() if (p := r.path(k, "fixed"))}
+    fixed = {k: r.value(p, v, ("fixed", k)) for k, v in model.fixed.items() if (p := r.path(k, ("fixed",)))}
+    space = check_space(r, model)
+    optimize, discover = check_optimize(r, model, space), check_discover(r, model, space)
     refs = refs if isinstance(refs, list) and design == "grid" else []
+    if refs and (optimize or discover):
+        r.bad(("vary", "scenario"), "the optimize and discover sections start from one scenario",
+              allowed="base: a scenario, without vary.scenario")
     if refs and model.base is not None:
         r.bad(("base",), "not used when vary.scenario lists the scenarios; remove one of them")
     elif not refs and model.base is None:
@@ -205,4 +135,5 @@ def check_fields(model: Any, doc: Document, path: Path) -> ExperimentFile:
         base=None if refs else next(iter(scenarios)), replications=model.replications,
         steps=model.steps, seed=model.seed, common_random_numbers=model.common_random_numbers,
         samples=getattr(model, "samples", None), levels=getattr(model, "levels", None),
-        second_order=getattr(model, "second_order", None), outcomes=outcomes, every=model.record.every)
+        second_order=getattr(model, "second_order", None), outcomes=outcomes, every=model.record.every,
+        space=space, optimize=optimize, discover=discover)

@@ -11,8 +11,9 @@ section makes a lab public-goods design: ``mpcr``, ``group_size`` and the scenar
 their group's contributions exactly, at no cost), ``legitimacy=1`` (the punishment stage
 is a rule every subject accepted on joining; crowding-out concerns sanctions imposed by a
 principal, Fehr & Rockenbach 2003), ``record_decay=0`` (rounds of one session, not months),
-``initial_belief=0.75`` (first-round lab beliefs), ``task_group_size`` the game's group
-size, and ``rounds`` steps unless ``steps`` is given. An explicit ``population.network`` or ``governance.sanctions``
+``initial_belief=0.75`` (first-round lab beliefs), ``loafing=0`` (each contribution is
+one's own and its return is set by the MPCR: group size acts through the MPCR alone,
+Isaac & Walker 1988), ``turnover=0`` (nobody leaves a session), ``task_group_size`` the game's group size, and ``rounds`` steps unless ``steps`` is given. An explicit ``population.network`` or ``governance.sanctions``
 contradicting it is an error; explicit values of the other settings win. See
 docs/scenarios.md.
 
@@ -63,7 +64,12 @@ LAB_DEFAULTS = {"response": "direct", "responsiveness": 1.0, "response_delay": 0
                 # rounds of one session, not months: nothing is forgotten in between
                 "record_decay": 0.0,
                 # first-round beliefs in the lab (Fischbacher & Gächter 2010)
-                "initial_belief": 0.75}
+                "initial_belief": 0.75,
+                # each contribution is one's own, paid for and returned by the MPCR: group size
+                # acts through the MPCR alone (no pure numbers effect, Isaac & Walker 1988)
+                "loafing": 0.0,
+                # nobody leaves a session
+                "turnover": 0.0}
 OriginOf = Callable[[tuple], Origin | None]
 
 

@@ -44,6 +44,7 @@ from sim.model.reporters import (
 )
 from sim.model.service import Quality, quality_per_user, support
 from sim.model.step_parts import Decision, decide, respond
+from sim.model.turnover import move
 from sim.primitives.errors import InputError, Origin
 
 __all__ = ["REPORTERS", "CoProductionModel"]
@@ -72,6 +73,9 @@ class CoProductionModel(mesa.Model):
         except InputError as err:
             raise err.at(Origin("constructor", type(self).__name__)) from None
         self.rules = Rules.build(p)
+        # A stream of its own for residential turnover (`sim.model.turnover`), spawned from
+        # the seed: the same movers and newcomers whatever the levers draw.
+        self.turnover_rng = self.rng.spawn(1)[0]
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
         self.adjacency = build_network(
@@ -143,6 +147,7 @@ class CoProductionModel(mesa.Model):
     def step(self) -> None:
         """Advance the whole population by one month and collect the outcomes."""
         c, p, rules = self.citizens, self.p, self.rules
+        move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
         # Substitutive firms' private alternative adds to every citizen's outside option.
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
@@ -151,13 +156,16 @@ class CoProductionModel(mesa.Model):
         acts = individual_acts(c.uses, c.engagement, d.report_propensity,
                                c.trust * self.data_base, p, self.rng)
         liable = c.uses & c.eligible
-        sanction = rules.sanctions.apply(ctx, liable & (d.contribution < d.norm), liable, self.rng)
+        sanction = rules.sanctions.apply(ctx, liable & (d.contribution < d.norm), liable,
+                                         d.contribution > 0, self.rng)
         c.trust[sanction.wrongful] *= 1.0 - p["wrongful_trust_loss"]
         production, effort_ratio = self._produce()
         record = StepRecord(self.steps, p["min_hours"], d.contribution, d.contribution * c.time_budget,
                             d.willing, c.eligible, d.admitted, c.uses, c.time_budget >= p["min_hours"],
                             acts.reports, acts.shared, np.zeros(c.n, dtype=bool), d.lost,
                             c.ever_active.copy())
+        record.fines = sanction.fines
+        record.punishing_cost = np.broadcast_to(sanction.punisher_cost, (c.n,))
         citizens_quality, handled = respond(self, record, support(effort_ratio, p["complementarity"]))
         reward_paid, reward_cost = rules.rewards.apply(d.contribution)
         firms = self.firms.step(self.share_online * float(np.count_nonzero(c.uses)), c.n,

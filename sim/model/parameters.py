@@ -23,6 +23,7 @@ from sim.model.network import NETWORK_PARAMS, network_problems
 from sim.model.population import POPULATION_PARAMS, type_shares
 from sim.model.record import RECORD_PARAMS
 from sim.model.service import SERVICE_PARAMS
+from sim.model.turnover import TURNOVER
 from sim.primitives.errors import InputError, Problem
 from sim.primitives.params import Param, resolve
 
@@ -43,7 +44,7 @@ def _governance() -> tuple[Param, ...]:
 
 MODEL_PARAMS: dict[str, Param] = {
     p.name: p for p in (
-        *POPULATION_PARAMS, *NETWORK_PARAMS, *DECISION_PARAMS, *LEARNING_PARAMS, *ACT_PARAMS,
+        *POPULATION_PARAMS, TURNOVER, *NETWORK_PARAMS, *DECISION_PARAMS, *LEARNING_PARAMS, *ACT_PARAMS,
         *RECORD_PARAMS, *SERVICE_PARAMS, *ADMINISTRATION_PARAMS, *FIRM_PARAMS, *_governance(),
         *PB_PARAMS, *_GAME,
     )

@@ -50,6 +50,8 @@ class StepRecord:
         was_active: Took part in some act before this month.
         heard: Had input reach the administration's response this step (after its delay).
         acted: Of those, had it acted on.
+        fines: Fine paid this month (sanctions), in units of a month's time-budget cost.
+        punishing_cost: Cost of punishing others this month (peer sanctions), same units.
         outcomes: The reporters' values for this step (`sim.model.reporters.REPORTERS`).
     """
 
@@ -69,6 +71,8 @@ class StepRecord:
     was_active: np.ndarray
     heard: np.ndarray | None = None
     acted: np.ndarray | None = None
+    fines: np.ndarray | None = None
+    punishing_cost: np.ndarray | None = None
     outcomes: dict[str, float] = field(default_factory=dict)
 
 

@@ -48,6 +48,11 @@ def write_atomic(path: Path, write: Callable[[Any], None]) -> None:
     fsync_dir(path.parent)
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` atomically (`write_atomic`)."""
+    write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
 @contextmanager
 def atomic_folder(path: Path) -> Iterator[Path]:
     """Yield a fresh temporary folder; on success it replaces `path` as a whole.

@@ -15,12 +15,11 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from sim.inputs.schema import PATHS
 from sim.sweep.execute import Chunk, PointSpec, evaluator, schema_for
 from sim.sweep.experiment import Experiment
 from sim.sweep.store import Store, prepare
@@ -62,7 +61,8 @@ def default_workers() -> int:
 def manifest(exp: Experiment) -> dict[str, Any]:
     """The content of ``experiment.json``: the canonical experiment, its hash, and what the report needs."""
     factors = [{"name": f.name, "values": None if f.values is None else list(f.values),
-                "low": f.low, "high": f.high, "integer": f.integer} for f in exp.factors]
+                "low": f.low, "high": f.high, "integer": f.integer,
+                "choices": None if f.choices is None else list(f.choices)} for f in exp.factors]
     return {
         "format": 1, "hash": exp.hash, "name": exp.name, "description": exp.description,
         "file": exp.label, "design": exp.design, "n_points": exp.n_points,
@@ -81,34 +81,50 @@ def point_spec(exp: Experiment, point_id: int) -> PointSpec:
 
 
 def plan(exp: Experiment, todo: list[int], schema, workers: int, size: int | None = None) -> Iterator[Chunk]:
-    """Group the runs `todo` into chunks, in run order.
+    """Group the runs `todo` of `exp` into chunks, in run order (see `chunks`)."""
+    specs: dict[int, PointSpec] = {}
+
+    def spec_of(point_id: int) -> PointSpec:
+        if point_id not in specs:
+            specs.clear()  # runs come in point order: only the current point is needed
+            specs[point_id] = point_spec(exp, point_id)
+        return specs[point_id]
+
+    runs = ((r, *exp.run(r)) for r in todo)
+    return chunks(runs, len(todo), spec_of, outcomes=exp.outcomes, schema=schema, workers=workers, size=size)
+
+
+def chunks(runs: Iterable[tuple[int, int, int, int]], total: int, spec_of: Callable[[int], PointSpec], *,
+           outcomes: tuple[str, ...], schema, workers: int, size: int | None = None) -> Iterator[Chunk]:
+    """Group `runs` (run id, point id, replicate, seed) into chunks, in order.
 
     A chunk holds `size` runs if given; otherwise runs worth about `TARGET_SECONDS` of
-    estimated work, and at most a quarter of an even share per worker, so the workers
-    stay balanced to the end.
+    estimated work, and at most a quarter of an even share of the `total` runs per
+    worker, so the workers stay balanced to the end.
     """
-    cap = size or max(1, math.ceil(len(todo) / (4 * max(1, workers))))
-    runs, points, work = [], {}, 0.0
-    for run_id in todo:
-        point_id, replicate, seed = exp.run(run_id)
-        if point_id not in points:
-            points[point_id] = point_spec(exp, point_id)
-        spec = points[point_id]
-        runs.append((run_id, point_id, replicate, seed))
+    cap = size or max(1, math.ceil(total / (4 * max(1, workers))))
+    batch: list[tuple[int, int, int, int]] = []
+    points: dict[int, PointSpec] = {}
+    work = 0.0
+    for run in runs:
+        spec = points.get(run[1]) or spec_of(run[1])
+        points[run[1]] = spec
+        batch.append(run)
         work += RUN_SECONDS + CITIZEN_STEP_SECONDS * spec.kwargs["citizens"] * spec.steps
-        if len(runs) >= cap or (size is None and work >= TARGET_SECONDS):
-            yield Chunk(tuple(runs), {p: points[p] for p in {r[1] for r in runs}}, exp.outcomes, schema)
-            points = {point_id: spec}
-            runs, work = [], 0.0
-    if runs:
-        yield Chunk(tuple(runs), {p: points[p] for p in {r[1] for r in runs}}, exp.outcomes, schema)
+        if len(batch) >= cap or (size is None and work >= TARGET_SECONDS):
+            yield Chunk(tuple(batch), {p: points[p] for p in {r[1] for r in batch}}, outcomes, schema)
+            points = {run[1]: spec}
+            batch, work = [], 0.0
+    if batch:
+        yield Chunk(tuple(batch), {p: points[p] for p in {r[1] for r in batch}}, outcomes, schema)
 
 
-def _bar(total: int, initial: int, name: str, mode: str, stream: TextIO):
+def progress_bar(total: int, initial: int, name: str, *, mode: str, stream: TextIO, unit: str = "run"):
+    """A tqdm bar on `stream`: ``auto`` (only on a terminal), ``always`` or ``never``."""
     from tqdm import tqdm  # noqa: PLC0415
 
     tty = getattr(stream, "isatty", lambda: False)()
-    return tqdm(total=total, initial=initial, unit="run", desc=name, file=stream, smoothing=0.1,
+    return tqdm(total=total, initial=initial, unit=unit, desc=name, file=stream, smoothing=0.1,
                 disable=not (mode == "always" or (mode == "auto" and tty)), dynamic_ncols=True)
 
 
@@ -141,7 +157,7 @@ def run_sweep(
     """
     stream = stream or sys.stderr
     start, out = time.perf_counter(), Path(out)
-    labels = {"scenario": str, **{n: PATHS[n].kind for n in exp.varied}}
+    labels = exp.label_kinds()
     schema = schema_for(labels, exp.outcomes, exp.hash)
     pool = evaluator(workers, scheduler)  # a bad --scheduler fails before `out` is touched
     try:
@@ -152,7 +168,7 @@ def run_sweep(
             print(f"coprod: {note}", file=stream)
         todo = [r for r in range(exp.n_runs) if r not in done]
         result = SweepResult(out, exp.n_runs, len(done), 0, 0.0, notes)
-        bar = _bar(exp.n_runs, len(done), exp.name, progress, stream)
+        bar = progress_bar(exp.n_runs, len(done), exp.name, mode=progress, stream=stream)
         try:
             for chunk, table in pool.imap(plan(exp, todo, schema, pool.workers, chunk_size)):
                 store.write(table)

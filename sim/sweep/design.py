@@ -11,7 +11,13 @@ mapping of parameter name to value:
 - ``morris``: ``samples`` Morris trajectories of ``D + 1`` points on a ``levels`` grid
   (`SALib.sample.morris`).
 
-Integer parameters are rounded after sampling; the unrounded sample is kept for SALib.
+Integer parameters are rounded after sampling; a categorical parameter of a sampled
+design is sampled on ``[0, k)`` for its k choices and takes choice ``floor(x)`` (each
+choice an equal share of the range, as EMA Workbench does); the unrounded sample is kept
+for SALib.
+
+A *crossed* design (`crossed`) is every policy (sampled from the levers, or named) in
+every context (sampled from the uncertainties).
 
 Run seeds come from `numpy.random.SeedSequence` spawned from the experiment seed. With
 common random numbers (the default) the seed depends on the replicate index only, so
@@ -30,7 +36,9 @@ import numpy as np
 from sim.inputs.experiment import DESIGNS, SAMPLED
 from sim.inputs.experiment_fields import Factor
 
-__all__ = ["DESIGNS", "SAMPLED", "Design", "Factor", "generate", "run_seeds", "seed_of"]
+__all__ = ["DESIGNS", "LABELS", "SAMPLED", "Design", "Factor", "generate", "run_seeds", "seed_of"]
+#: Label columns of a crossed design beside its levers and uncertainties.
+LABELS: dict[str, type] = {"policy": str, "context": int}
 
 
 
@@ -115,22 +123,56 @@ def generate(kind: str, factors: list[Factor], *, samples: int | None = None, le
     if kind == "grid":
         return Design(grid_points(factors))
     matrix = sample_matrix(kind, factors, samples or 0, levels=levels, second_order=second_order, seed=seed)
-    points = [
-        {f.name: (round(float(x)) if f.integer else float(x)) for f, x in zip(factors, row, strict=True)}
-        for row in matrix
-    ]
+    points = [{f.name: f.value(x) for f, x in zip(factors, row, strict=True)} for row in matrix]
     return Design(points, [[float(x) for x in row] for row in matrix])
 
 
-def spawn_seeds(seed: int, count: int) -> list[int]:
-    """`count` run seeds from `SeedSequence(seed).spawn(count)`: stable and (53-bit) unique.
+def sampler_seed(seed: int, stream: int) -> int:
+    """The seed of sampler `stream` of an experiment (policies, contexts: independent streams)."""
+    return seed_at(seed, stream)
 
-    Each child gives ``generate_state(1, uint64) >> 11``, a non-negative 53-bit integer: it
-    fits Parquet's int64, and survives every tool that reads numbers as doubles (JSON in a
-    browser, spreadsheets, ``coprod run --seed``) exactly.
+
+def sample(factors: list[Factor], samples: int, seed: int) -> list[dict[str, Any]]:
+    """`samples` points of a Latin hypercube over `factors` (categorical ones included)."""
+    return generate("lhs", factors, samples=samples, seed=seed).points if factors else [{}] * samples
+
+
+def crossed(policies: int | dict[str, dict[str, Any]], levers: list[Factor], contexts: int,
+            uncertainties: list[Factor], seed: int) -> Design:
+    """Every policy in every context: policy-major order, contexts the same for each policy.
+
+    Args:
+        policies: How many policies to sample from `levers` (a Latin hypercube), or named
+            policies (name -> dotted path -> value).
+        levers: The levers sampled when `policies` is a count.
+        contexts: How many contexts to sample from `uncertainties` (a Latin hypercube).
+        uncertainties: The uncertainties.
+        seed: The experiment seed (policies and contexts use independent streams of it).
     """
-    children = np.random.SeedSequence(seed).spawn(count)
-    return [int(child.generate_state(1, np.uint64)[0] >> np.uint64(11)) for child in children]
+    if isinstance(policies, int):
+        named = {f"policy {i}": p for i, p in enumerate(sample(levers, policies, sampler_seed(seed, 2)))}
+    else:
+        named = policies
+    worlds = sample(uncertainties, contexts, sampler_seed(seed, 1))
+    points = [{"policy": name, "context": c, **values, **world}
+              for name, values in named.items() for c, world in enumerate(worlds)]
+    return Design(points)
+
+
+def seed_at(seed: int, index: int) -> int:
+    """Child `index` of `SeedSequence(seed)` (as `spawn` makes it) as a 53-bit run seed.
+
+    ``generate_state(1, uint64) >> 11``: a non-negative 53-bit integer that fits Parquet's
+    int64 and survives every tool that reads numbers as doubles (JSON in a browser,
+    spreadsheets, ``coprod run --seed``) exactly.
+    """
+    child = np.random.SeedSequence(seed, spawn_key=(index,))
+    return int(child.generate_state(1, np.uint64)[0] >> np.uint64(11))
+
+
+def spawn_seeds(seed: int, count: int) -> list[int]:
+    """`count` run seeds: children ``0 .. count - 1`` of `SeedSequence(seed)` (`seed_at`)."""
+    return [seed_at(seed, i) for i in range(count)]
 
 
 def run_seeds(seed: int, n_points: int, replications: int, common: bool = True) -> list[int]:

@@ -1,9 +1,10 @@
 """An experiment resolved for running: design points, their scenarios, run seeds and a hash.
 
 `load_experiment` validates an experiment file (`sim.inputs.experiment`), generates its
-design points (`sim.sweep.design`), builds each point's scenario once by applying the
-fixed and varied values to its base scenario (values, not text), and derives the run
-seeds. `Experiment.canonical` is everything that determines the results; its SHA-256 is
+design points (`sim.sweep.design`), applies the parameter constraints (`sim.sweep.constrain`:
+a sampled point is repaired, a grid combination that breaks one is left out), builds each
+point's scenario once by applying the fixed and varied values to its base scenario
+(values, not text), and derives the run seeds. `Experiment.canonical` is everything that determines the results; its SHA-256 is
 the experiment hash ``--resume`` compares and every part file carries.
 """
 
@@ -20,8 +21,11 @@ import sim
 from sim.inputs.experiment import load_experiment_file
 from sim.inputs.experiment_fields import ExperimentFile
 from sim.inputs.scenario import ScenarioBase, apply_overrides
+from sim.inputs.schema import PATHS
 from sim.primitives.errors import InputError, Origin, Problem
 from sim.sweep import design as dz
+from sim.sweep.constrain import base_value, constrain
+from sim.sweep.design import LABELS as CROSSED_LABELS
 
 #: The packages whose code decides a run's results (the model and what it is built from).
 MODEL_PACKAGES: tuple[str, ...] = ("primitives", "governance", "model")
@@ -52,6 +56,7 @@ class Experiment(ExperimentFile):
     sample: list[list[float]] | None = None
     seeds: list[int] = field(default_factory=list)
     steps_of_points: list[int] = field(default_factory=list)
+    dropped: int = 0
     _cache: dict[int, ScenarioBase] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -66,8 +71,17 @@ class Experiment(ExperimentFile):
 
     @property
     def varied(self) -> list[str]:
-        """Column names of the varied parameters other than ``scenario``."""
+        """Label columns beside ``scenario``: the varied parameters.
+
+        A crossed design's are policy, context, then the levers and uncertainties.
+        """
+        if self.design == "crossed":
+            return [*CROSSED_LABELS, *crossed_paths(self)]
         return [f.name for f in self.factors if f.name != "scenario"]
+
+    def label_kinds(self) -> dict[str, type]:
+        """Every label column and its Python type (for the Parquet schema)."""
+        return {"scenario": str, **{n: CROSSED_LABELS.get(n) or PATHS[n].kind for n in self.varied}}
 
     def run(self, run_id: int) -> tuple[int, int, int]:
         """(point_id, replicate, seed) of run `run_id`."""
@@ -100,9 +114,14 @@ class Experiment(ExperimentFile):
 
     def canonical(self) -> dict[str, Any]:
         """Everything that determines the results, as plain JSON data (hashed for --resume)."""
-        vary = {f.name: list(f.values) if f.values is not None else [f.low, f.high] for f in self.factors}
+        vary = {f.name: f.spec() for f in self.factors}
+        space = self.space
         return {
             "design": self.design, "vary": vary, "fixed": self.fixed, "samples": self.samples,
+            "levers": {f.name: f.spec() for f in space.levers},
+            "uncertainties": {f.name: f.spec() for f in space.uncertainties},
+            "constraints": [c.text for c in space.constraints], "policies": space.policies,
+            "contexts": space.contexts,
             "levels": self.levels, "second_order": self.second_order,
             "replications": self.replications, "steps": self.steps, "seed": self.seed,
             "common_random_numbers": self.common_random_numbers,
@@ -116,14 +135,33 @@ class Experiment(ExperimentFile):
     @cached_property
     def hash(self) -> str:
         """SHA-256 of the canonical JSON of `canonical`."""
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"), allow_nan=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return digest(self.canonical())
+
+
+def digest(canonical: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces) of plain JSON data."""
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+NOT_PATHS = ("scenario", *CROSSED_LABELS)
+
+
+def crossed_paths(spec: ExperimentFile) -> list[str]:
+    """The parameter columns of a crossed design: levers, uncertainties, named policies' keys."""
+    named = spec.space.policies if isinstance(spec.space.policies, dict) else {}
+    paths = [f.name for f in (*spec.space.levers, *spec.space.uncertainties)]
+    return list(dict.fromkeys([*paths, *(k for values in named.values() for k in values)]))
+
+
+def _short(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def point_scenario(spec: ExperimentFile, point: dict[str, Any], point_id: int) -> ScenarioBase:
     """The scenario of one design point: its base scenario with the fixed and varied values."""
-    values = {**spec.fixed, **{k: v for k, v in point.items() if k != "scenario"}}
-    what = ", ".join(f"{k}={v}" for k, v in point.items()) or "base scenario"
+    values = {**spec.fixed, **{k: v for k, v in point.items() if k not in NOT_PATHS}}
+    what = ", ".join(f"{k}={_short(v)}" for k, v in point.items()) or "base scenario"
     origin = Origin("file", spec.label, detail=f"point {point_id} ({what})")
     return apply_overrides(spec.scenarios[str(point.get("scenario", spec.base))], values, origin)
 
@@ -152,11 +190,21 @@ def load_experiment(path_or_name: str | Path) -> Experiment:
             design point the model rejects; each problem names the file and the field.
     """
     spec = load_experiment_file(path_or_name)
-    design = dz.generate(spec.design, spec.factors, samples=spec.samples, levels=spec.levels or 4,
-                         second_order=bool(spec.second_order), seed=spec.seed)
-    steps = _point_steps(spec, design.points)
-    n_points = len(design.points)
-    seeds = dz.run_seeds(spec.seed, n_points, spec.replications, spec.common_random_numbers)
+    space = spec.space
+    if spec.design == "crossed":
+        design = dz.crossed(space.policies or 0, space.levers, space.contexts or 0,
+                            space.uncertainties, spec.seed)
+        sampled = {f.name for f in (*space.levers, *space.uncertainties)}
+        base = spec.scenarios[str(spec.base)]  # a named policy's unset levers: the base's values
+        design.points[:] = [{**{k: base_value(base, k) for k in crossed_paths(spec)}, **p}
+                            for p in design.points]
+    else:
+        design = dz.generate(spec.design, spec.factors, samples=spec.samples, levels=spec.levels or 4,
+                             second_order=bool(spec.second_order), seed=spec.seed)
+        sampled = {f.name for f in spec.factors} if spec.design != "grid" else set()
+    points, dropped = constrain(spec, design.points, sampled)
+    steps = _point_steps(spec, points)
+    seeds = dz.run_seeds(spec.seed, len(points), spec.replications, spec.common_random_numbers)
     fields = {k: getattr(spec, k) for k in ExperimentFile.__dataclass_fields__}
-    return Experiment(**fields, points=design.points, sample=design.sample, seeds=seeds,
-                      steps_of_points=steps)
+    return Experiment(**fields, points=points, sample=design.sample, seeds=seeds, steps_of_points=steps,
+                      dropped=dropped)

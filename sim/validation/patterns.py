@@ -2,8 +2,9 @@
 
 Each pattern runs a named scenario with the model's *default* behavioural parameters (only
 the scenario's own design differs), measures one headline value per replication, and
-checks it against a published target with a fixed tolerance. Tolerances are the issue's
-and are never loosened to make a pattern pass.
+checks it against a published target with a fixed tolerance. Whether a tolerance is
+published or ours, and why, is declared with the pattern (`sim.validation.PATTERNS`);
+none is loosened to make a pattern pass.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sim.inputs.scenario import apply_overrides, load_scenario
 from sim.model.coproduction import CoProductionModel
 from sim.primitives.errors import Origin
 from sim.primitives.stats import mean_ci
+from sim.validation.evidence import Evidence
 
 #: Fischbacher, Gächter & Fehr (2001) type shares (conditional, free rider, hump-shaped).
 FGF_SHARES = {"conditional": 0.50, "free_rider": 0.30, "hump": 0.14}
@@ -38,6 +40,7 @@ class PatternResult:
         passed: Whether the model meets the target (all checks).
         checks: Every criterion of the pattern: name -> {value, target, passed}.
         curves: Data for the pattern's plot (name -> list of numbers).
+        evidence: What kind of evidence the pattern is (set from the registry).
     """
 
     id: str
@@ -49,6 +52,7 @@ class PatternResult:
     passed: bool
     checks: dict = field(default_factory=dict)
     curves: dict = field(default_factory=dict)
+    evidence: Evidence | None = None
 
 
 def check(value: float, ok: bool, target: str) -> dict:

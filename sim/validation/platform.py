@@ -94,7 +94,7 @@ def responsiveness_repeat(reps: int) -> PatternResult:
     )
 
 
-class _Tally:
+class ReportTally:
     """Each citizen's contributions (reports) summed over a run."""
 
     counts: np.ndarray | None = None
@@ -116,7 +116,7 @@ def participation_inequality(reps: int) -> PatternResult:
     shares: dict[float, list[float]] = {f: [] for f in CONCENTRATION}
     never = []
     for seed in range(reps):
-        tally = _Tally()
+        tally = ReportTally()
         run(PLATFORM, seed, {"population.citizens": PLATFORM_CITIZENS}, steps=120, observe=tally)
         counts = tally.counts if tally.counts is not None else np.zeros(0)
         never.append(float(np.mean(counts == 0)))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from sim.validation import PATTERNS, PatternResult
+from sim.validation.evidence import KIND_NAMES, KINDS, Kind
 
-JSON_KEYS = ("id", "source", "target", "value", "ci_low", "ci_high", "passed")
+JSON_KEYS = ("id", "kind", "fitted", "source", "target", "value", "ci_low", "ci_high", "passed")
 
 
 def run_validation(quick: bool = False, only: list[str] | None = None,
@@ -22,26 +22,44 @@ def run_validation(quick: bool = False, only: list[str] | None = None,
     Reduced runs (``quick``) use fewer replications with the same tolerances.
     """
     results = []
-    for pid, (fn, full, reduced) in PATTERNS.items():
-        if only and pid not in only:
+    for pid, pattern in PATTERNS.items():
+        if only is not None and pid not in only:
             continue
         start = time.perf_counter()
-        result = fn(reduced if quick else full)
-        print(f"  {pid}: {'pass' if result.passed else 'FAIL'} "
+        result = pattern.run(pattern.reduced if quick else pattern.full)
+        result.evidence = pattern.evidence
+        print(f"  {pid} ({KIND_NAMES[pattern.evidence.kind]}): {'pass' if result.passed else 'FAIL'} "
               f"({time.perf_counter() - start:.1f} s)", file=stream)
         results.append(result)
     return results
 
 
+def kind_of(result: PatternResult) -> Kind:
+    """The pattern's kind of evidence (``input``, ``calibration``, ``out_of_sample``)."""
+    return result.evidence.kind if result.evidence else PATTERNS[result.id].evidence.kind
+
+
+def tally(results: list[PatternResult]) -> str:
+    """One line per kind: how many patterns passed, and which failed."""
+    lines = []
+    for kind in KINDS:
+        mine = [r for r in results if kind_of(r) == kind]
+        if mine:
+            failed = [r.id for r in mine if not r.passed]
+            lines.append(f"{KIND_NAMES[kind]}: {len(mine) - len(failed)} of {len(mine)} pass"
+                         + (f" (missed: {', '.join(failed)})" if failed else ""))
+    return "\n".join(lines)
+
+
 def table(results: list[PatternResult]) -> str:
-    """Aligned text table: pattern, source, target, value with 95 % CI, pass/fail."""
-    rows = [("pattern", "value [95 % CI]", "result", "target (source)")]
+    """Aligned text table: pattern, kind, value with 95 % CI, pass/fail, target (source)."""
+    rows = [("pattern", "kind", "value [95 % CI]", "result", "target (source)")]
     for r in results:
-        rows.append((r.id, f"{r.value:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]",
+        rows.append((r.id, KIND_NAMES[kind_of(r)], f"{r.value:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]",
                      "PASS" if r.passed else "FAIL", f"{r.target} ({r.source})"))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
         for row in rows
     )
 
@@ -85,7 +103,9 @@ def write(results: list[PatternResult], out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     records = []
     for r in results:
-        record = {k: asdict(r)[k] for k in JSON_KEYS}
+        evidence = (r.evidence or PATTERNS[r.id].evidence).as_record()
+        record = {k: evidence[k] if k in ("kind", "fitted") else getattr(r, k) for k in JSON_KEYS}
+        record["tolerances"] = evidence["tolerances"]
         record["checks"] = r.checks
         records.append(record)
         plot(r, out / f"{r.id}.png")

@@ -32,3 +32,27 @@ def test_unreachable_scheduler_is_a_clean_error(small, tmp_path):
     assert done.returncode == 2 and "cannot connect to a Dask scheduler" in done.stderr
     assert "Traceback" not in done.stderr and COPROD.exists()
     assert not (tmp_path / "x").exists()  # nothing written: the command can simply be rerun
+
+
+OPTIMIZE = """\
+description: a small optimisation on the cluster
+base: consultative
+levers: {administration.production: [0.0, 0.3], governance.rewards: [none, recognition]}
+fixed: {population.citizens: 120}
+replications: 2
+steps: 10
+seed: 2
+optimize: {objectives: {quality: maximize, admin_cost: minimize}, trials: 8, batch: 4, population: 4, reevaluate: 2}
+"""
+
+
+def test_dask_optimisation_is_identical_to_the_local_one(cluster, tmp_path):
+    path = tmp_path / "opt.yaml"
+    path.write_text(OPTIMIZE)
+    runs = {}
+    for name, where in (("dask", ("--scheduler", cluster)), ("local", ("--workers", "2"))):
+        done = coprod("optimize", path, "--out", tmp_path / name, *where, "--no-report", timeout=300)
+        assert done.returncode == 0, done.stderr
+        runs[name] = table(tmp_path / name)
+    assert runs["dask"].equals(runs["local"])
+    assert (tmp_path / "dask" / "trials.csv").read_text() == (tmp_path / "local" / "trials.csv").read_text()

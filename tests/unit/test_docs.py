@@ -4,6 +4,7 @@
 from sim.inputs.reference import parameter_table
 from sim.inputs.schema import RUN_PARAMS, SECTION_PARAMS, TEXT_FIELDS
 from sim.model.parameters import MODEL_PARAMS
+from sim.validation.reference import pattern_table
 from tests.helpers import ROOT
 
 ODD = ROOT / "docs" / "ODD.md"
@@ -14,6 +15,10 @@ def test_odd_parameter_table_matches_code():
     assert parameter_table() in text, "regenerate with: python -m sim.inputs.reference"
     for name in MODEL_PARAMS:
         assert f"`{name}`" in text
+
+
+def test_odd_pattern_table_matches_code():
+    assert pattern_table() in ODD.read_text(), "regenerate with: python -m sim.validation.reference --write"
 
 
 def test_every_scenario_schema_field_is_documented():

@@ -60,7 +60,7 @@ def test_graduated_fines_without_errors():
     c.offences[:] = [0, 1, 2, 5]
     rule = _admin()
     np.testing.assert_allclose(rule.expected_fine(ctx), [0.5, 1.0, 2.0, 4.0])
-    out = rule.apply(ctx, np.array([True, True, False, True]), ALL, np.random.default_rng(0))
+    out = rule.apply(ctx, np.array([True, True, False, True]), ALL, ALL, np.random.default_rng(0))
     np.testing.assert_allclose(out.fines, [0.5, 1.0, 0.0, 4.0])
     np.testing.assert_array_equal(c.offences, [1, 2, 2, 6])
     assert not out.wrongful.any() and out.admin_cost == pytest.approx(0.1)
@@ -70,7 +70,7 @@ def test_graduated_fines_without_errors():
 def test_records_decay():
     ctx = small_context(n=4)
     ctx.citizens.offences[:] = [0, 1, 2, 4]
-    _admin(monitoring=0.0, record_decay=0.5).apply(ctx, ALL, ALL, np.random.default_rng(0))
+    _admin(monitoring=0.0, record_decay=0.5).apply(ctx, ALL, ALL, ALL, np.random.default_rng(0))
     np.testing.assert_allclose(ctx.citizens.offences, [0, 0.5, 1.0, 2.0])
 
 
@@ -81,7 +81,7 @@ def test_detection_errors_fine_the_compliant_and_erode_legitimacy():
     rule = _admin(detection_error=0.5, legitimacy=0.8)
     offenders = np.zeros(n, dtype=bool)
     offenders[: n // 2] = True
-    out = rule.apply(ctx, offenders, np.ones(n, dtype=bool), np.random.default_rng(1))
+    out = rule.apply(ctx, offenders, np.ones(n, dtype=bool), np.ones(n, dtype=bool), np.random.default_rng(1))
     fined = out.fines > 0
     # at error 0.5, offenders and the compliant are flagged alike: about half the fines wrongful
     assert out.wrongful.sum() == np.count_nonzero(fined & ~offenders)
@@ -101,7 +101,7 @@ def test_peer_sanctions_norm_detection_and_costs():
                          detection_error=0.0, record_decay=0.0, monitoring_hours=1.0)
     rule.setup(c, None)
     np.testing.assert_allclose(rule.norm(ctx), [0.2, 0.4, 0.6, 0.8])
-    out = rule.apply(ctx, ALL, ALL, np.random.default_rng(0))
+    out = rule.apply(ctx, ALL, ALL, c.contribution > 0, np.random.default_rng(0))
     np.testing.assert_allclose(out.fines, [0.6, 0.0, 0.6, 0.6])  # no monitoring peers: no detection
     # punishers: took part and punish (citizens 0 and 1): 1:3 of 1.8 shared, plus 1 h of 10
     np.testing.assert_allclose(out.punisher_cost, [0.4, 0.4, 0.0, 0.0])
