@@ -31,6 +31,7 @@ QUARTERLY = ("trust",)
 
 
 def main() -> int:
+    """Run the true parameters once and write observed.csv; 0 when done."""
     spec = yaml.safe_load((HERE / "synthetic_city.yaml").read_text())
     values = {**spec["fixed"], **spec["truth"]}
     scenario = apply_overrides(load_scenario(spec["base"]), values, Origin("option", "make_observed.py"))

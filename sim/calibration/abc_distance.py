@@ -54,7 +54,7 @@ class ScaledDistance(pyabc.Distance):
                                      "parameters do not move the targets", allowed="parameters that "
                                      "change the observed outcomes (see docs/calibration.md)"))
         if self.record is not None:
-            self.record(dict(self.scales))
+            self.record({n: float(s or 0.0) for n, s in self.scales.items()})
 
     def __call__(self, x: dict, x_0: dict, t: int | None = None, par: dict | None = None) -> float:
         """The distance of simulated statistics `x` to the observed `x_0`."""

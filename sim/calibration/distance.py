@@ -31,6 +31,7 @@ import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
+
 import numpy as np
 
 from sim.primitives.files import write_atomic

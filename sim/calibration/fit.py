@@ -132,7 +132,7 @@ def run_calibration(targets: Targets, out: str | Path, *, pool: Any, resume: boo
         stored = prepare(out, manifest(targets), resume)
         stats = statistics_of(targets)
         scales = read_scales(out) if stored else None
-        np.random.seed(np.random.SeedSequence([targets.seed, 2**32]).generate_state(4))
+        np.random.seed(np.random.SeedSequence([targets.seed, 2**32]).generate_state(4))  # noqa: NPY002 (pyabc draws from it)
         logging.getLogger("ABC").setLevel(logging.WARNING)  # progress is ours (FitProgress)
         display = FitProgress(targets.replications, mode=progress, stream=stream)
         sampler = SeededSampler(pool, targets.seed, batch, display)
@@ -156,7 +156,7 @@ def run_calibration(targets: Targets, out: str | Path, *, pool: Any, resume: boo
         if not generations:
             raise SetupError(f"max_runs {targets.max_runs:,}: the run budget ended before the first "
                              "generation; raise max_runs (the prior sample alone takes population_size runs)")
-        summary = write_outputs(targets, out, history, stats, abc.distance_function.scales, pool)
+        summary = write_outputs(targets, out, history, stats, scales=abc.distance_function.scales, pool=pool)
     finally:
         lock.close()
     return FitResult(out, generations, before, epsilon, evaluations, evaluations * targets.replications,

@@ -78,7 +78,7 @@ def generations_table(history: Any, replications: int) -> list[dict[str, Any]]:
     return rows
 
 
-def write_outputs(targets: Targets, out: Path, history: Any, stats: FitStatistics, scales: dict[str, float],
+def write_outputs(targets: Targets, out: Path, history: Any, stats: FitStatistics, *, scales: dict[str, float],
                   pool: Any) -> dict[str, Any]:
     """Write every output of the fit in `out`; the summary rows and the predictive check.
 

@@ -30,7 +30,10 @@ class FitStatistics:
 
 def statistics_of(targets: Targets) -> FitStatistics:
     """The statistics of `targets` (series window means, then pattern statistics)."""
-    observed, weights, scales, given = {}, {}, {}, {}
+    observed: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    scales: dict[str, float | None] = {}
+    given: dict[str, str] = {}
     series = None
     if targets.observed is not None:
         series, values = series_statistics(targets.observed, targets.window, targets.burn_in)

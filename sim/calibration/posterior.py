@@ -79,7 +79,7 @@ def posterior_scenario(targets: Targets, means: dict[str, float]) -> str:
                            f"Fitted by `coprod calibrate {targets.label}`: {lines}. The other values are "
                            f"those of {targets.scenario.name}" + (" with the targets file's fixed values"
                                                                     if targets.fixed else "") + ".\n")
-    ordered = {k: data[k] for k in ("name", "description", "source") if k in data}
+    ordered: dict[str, Any] = {k: data[k] for k in ("name", "description", "source") if k in data}
     ordered |= {k: v for k, v in data.items() if k not in ordered}
     text = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True)
     validate_scenario(yaml.safe_load(text), "posterior scenario", lambda loc: Origin("constructor", "posterior"))

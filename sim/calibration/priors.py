@@ -18,12 +18,11 @@ are refused: ABC-SMC perturbs particles with a continuous (Gaussian) kernel.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-from collections.abc import Callable
 
 from sim.primitives.errors import Origin, Problem
 from sim.primitives.params import Param

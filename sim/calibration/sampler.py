@@ -37,7 +37,6 @@ import pyabc
 from sim.calibration.pools import InProcessPool
 
 
-
 class Display(Protocol):
     """What shows a fit's progress (`sim.calibration.progress.FitProgress`)."""
 
@@ -59,7 +58,7 @@ def run_jobs(payload: bytes, seed: int, t: int, first: int, last: int) -> list[t
     out = []
     for job in range(first, last):
         state = job_seed(seed, t, job)
-        np.random.seed(state)
+        np.random.seed(state)  # noqa: NPY002 (pyabc draws the proposal from the global generator)
         random.seed(int(state[0]))
         out.append((job, simulate_one()))
     return out

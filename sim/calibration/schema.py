@@ -18,8 +18,6 @@ defaults, ranges and messages live in one place. Every problem names the file an
 the dotted field, the value and what is allowed; unknown keys list the valid ones.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
@@ -132,7 +130,7 @@ def problem_of(e: Any, doc: Document) -> Problem:
         return Problem(_path(loc), "missing", allowed=allowed, origin=origin)
     if key in FIELDS:
         return Problem(_path(loc), "invalid", e.get("input"), FIELDS[key].allowed(), origin=origin)
-    field = loc[-1] if loc and loc[0] != "parameters" or len(loc) > 2 else loc[0]
+    field = loc[-1] if (loc and loc[0] != "parameters") or len(loc) > 2 else loc[0]
     dotted = ".".join(str(x) for x in loc[:2]) if loc[:1] == ("observed",) else str(field)
     allowed = ALLOWED.get(dotted, ALLOWED.get(str(loc[0]), "a value"))
     if loc[:1] in (("fixed",), ("truth",), ("observed",)) and len(loc) > 1 and dotted not in ALLOWED:

@@ -34,7 +34,7 @@ from sim.inputs.locate import NoSuchFileError, locate, read_text
 from sim.inputs.scenario import ScenarioBase, apply_overrides, load_scenario
 from sim.inputs.schema import PATHS, SECTIONS
 from sim.inputs.yamlfile import Document, parse_yaml
-from sim.primitives.errors import InputError, Problem, did_you_mean
+from sim.primitives.errors import InputError, Origin, Problem, did_you_mean
 
 CALIBRATION_DIR = Path(__file__).resolve().parents[2] / "experiments" / "calibration"
 #: Settings that do not change a stored generation (left out of the hash).
@@ -115,7 +115,8 @@ class Targets:
 
 class _Checker:
     def __init__(self, doc: Document):
-        self.doc, self.problems = doc, []
+        self.doc = doc
+        self.problems: list[Problem] = []
 
     def bad(self, loc: tuple, issue: str, value: Any = None, allowed: str = "", hint: str = "") -> None:
         self.problems.append(Problem(".".join(str(x) for x in loc), issue, value, allowed, hint,
@@ -200,8 +201,10 @@ def load_targets(path_or_name: str | Path) -> Targets:
         r.bad(("parameters",), "missing", allowed="at least one dotted parameter path to fit")
     for key, spec in model.parameters.items():
         if r.path(key, "parameters"):
-            prior, problems = check_prior(key, PATHS[key], spec,
-                                          lambda sub, key=key: doc.origin(("parameters", key, sub) if sub else ("parameters", key)))
+            def where(sub: str, key: str = key) -> Origin:
+                return doc.origin(("parameters", key, sub) if sub else ("parameters", key))
+
+            prior, problems = check_prior(key, PATHS[key], spec, where)
             r.problems += problems
             if prior is not None:
                 priors[key] = prior

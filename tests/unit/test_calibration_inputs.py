@@ -48,13 +48,13 @@ def test_a_good_file_resolves_priors_from_the_declared_ranges(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    (GOOD + "populaton_size: 10\n", "t.yaml, line 7, column 1: populaton_size: unknown key; allowed: a top-level "
-     "key: name, description"),
+    (GOOD + "populaton_size: 10\n", ("t.yaml, line 7, column 1: populaton_size: unknown key; allowed: a top-level "
+     "key: name, description")),
     (GOOD + "populaton_size: 10\n", "(did you mean 'population_size'?)"),
     (GOOD.replace("trust_weight:", "trust_wieght:"), "parameters.population.trust_wieght: unknown parameter"),
     (GOOD.replace("trust_weight:", "trust_weight: {low: -1}"),
-     "line 5, column 18: parameters.population.trust_weight.low: value -1.0 is not valid; allowed: a bound "
-     "within the declared range of population.trust_weight, [0, 5]"),
+     ("line 5, column 29: parameters.population.trust_weight.low: value -1.0 is not valid; allowed: a bound "
+     "within the declared range of population.trust_weight, [0, 5]")),
     (GOOD.replace("trust_weight:", "trust_weight: {high: 7}"), "trust_weight.high: value 7.0 is not valid"),
     (GOOD.replace("trust_weight:", "trust_weight: {low: 3, high: 2}"), "the range [3, 2] is empty"),
     (GOOD.replace("trust_weight:", "trust_weight: {prior: normal, mean: 1}"),
@@ -62,8 +62,8 @@ def test_a_good_file_resolves_priors_from_the_declared_ranges(tmp_path):
     (GOOD.replace("trust_weight:", "trust_weight: {prior: log-uniform}"),
      "low: value 0 is not valid; allowed: a number > 0 for a log-uniform prior"),
     (GOOD.replace("trust_weight:", "trust_weight: {prior: gaussian}"),
-     "parameters.population.trust_weight.prior: value 'gaussian' is not valid; allowed: one of: uniform, "
-     "log-uniform, normal"),
+     ("parameters.population.trust_weight.prior: value 'gaussian' is not valid; allowed: one of: uniform, "
+     "log-uniform, normal")),
     (GOOD.replace("trust_weight:", "trust_weight: {lo: 1}"),
      "parameters.population.trust_weight.lo: unknown key; allowed: a key of a prior: prior, low, high, mean, sd"),
     (GOOD.replace("trust_weight:", "trust_weight: {mean: 1}"), "mean: only used by a normal prior"),
@@ -87,14 +87,14 @@ def test_targets_file_errors_name_file_field_and_what_is_allowed(tmp_path, text,
 
 @pytest.mark.parametrize(("csv", "expected"), [
     ("participation_individual,trust\n0.1,0.5\n", "obs.csv, line 1: month: missing"),
-    (HEADER.replace("trust", "trsut") + "1,0.1,0.5\n", "trsut: unknown outcome column; allowed: month, or an "
-     "outcome: participation"),
+    (HEADER.replace("trust", "trsut") + "1,0.1,0.5\n", ("trsut: unknown outcome column; allowed: month, or an "
+     "outcome: participation")),
     (HEADER.replace("trust", "trsut") + "1,0.1,0.5\n", "(did you mean 'trust'?)"),
-    (GOOD_CSV.replace("4,0.14,", "4,abc,"), "obs.csv, line 5: participation_individual: value 'abc' (a string) is not valid; "
-     "allowed: a number (empty: not observed that month)"),
+    (GOOD_CSV.replace("4,0.14,", "4,abc,"), ("obs.csv, line 5: participation_individual: value 'abc' (a string) is not valid; "
+     "allowed: a number (empty: not observed that month)")),
     (GOOD_CSV.replace("4,0.14,", "4,nan,"), "line 5: participation_individual: value 'nan' (a string) is not valid"),
-    (GOOD_CSV.replace("4,0.14,", "4,1.4,"), "line 5: participation_individual: value 1.4 is not valid; allowed: a "
-     "share of citizens in [0, 1]"),
+    (GOOD_CSV.replace("4,0.14,", "4,1.4,"), ("line 5: participation_individual: value 1.4 is not valid; allowed: a "
+     "share of citizens in [0, 1]")),
     (GOOD_CSV.replace("\n5,", "\n6,", 1), "line 6: month: value 6.0 is not valid; allowed: 5: months count"),
     (HEADER + "1,0.1,0.5\n2,0.1,0.5\n", "too few rows: 2 months; allowed: at least 24 (2 windows of 12 months)"),
     (GOOD_CSV.replace("4,0.14,", "4,0.14,0.5,9"), "line 5: the row has 4 values; allowed: 3"),
@@ -150,3 +150,4 @@ def test_weighted_quantiles_and_run_seeds():
     assert weighted_quantile([1, 2, 3], [0, 1, 0], 0.95) == 2.0
     a, b = run_seeds(1, [0.5, 2.0], 2), run_seeds(1, [0.5, 2.0 + 1e-15], 2)
     assert a == run_seeds(1, [0.5, 2.0], 2) and a[0] != a[1] and a != b and all(0 <= s < 2**53 for s in a)
+
