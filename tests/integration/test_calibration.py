@@ -6,7 +6,6 @@ worker processes, on a real Dask cluster, and killed half way then resumed.
 
 from __future__ import annotations
 
-import csv
 import os
 import signal
 import sqlite3
@@ -18,15 +17,14 @@ import pytest
 from sim.calibration.fit import run_calibration
 from sim.calibration.outputs import FILES
 from sim.calibration.pools import DaskPool, InProcessPool, ProcessPool
-from sim.calibration.simulate import ParticleModel, RunPlan, run_model
+from sim.calibration.simulate import ParticleModel, RunPlan
 from sim.calibration.targets import load_targets
-from sim.inputs.scenario import apply_overrides, load_scenario
-from sim.primitives.errors import Origin, SetupError
+from sim.inputs.scenario import load_scenario
+from sim.primitives.errors import SetupError
 from tests.dask_cluster import local_cluster
-from tests.helpers import COPROD, ROOT, coprod, wait_until, write
+from tests.helpers import COPROD, ROOT, coprod, synthetic_observed, wait_until, write
 
 TRUE = {"population.efficacy_weight": 1.2, "population.report_propensity": 0.5}
-OUTCOMES = ("participation_individual", "participation_collective", "efficacy")
 TINY = """\
 description: A tiny fit for the tests.
 base: consultative
@@ -43,16 +41,6 @@ seed: 4
 """
 
 
-def observed_csv(path, base: str, fixed: dict, months: int, seed: int) -> None:
-    """The synthetic data of a fit: one run at the true values (like the example's script)."""
-    scenario = apply_overrides(load_scenario(base), {**fixed, **TRUE}, Origin("option", "test"))
-    series = run_model(scenario.model_kwargs(), seed, months)
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["month", *OUTCOMES])
-        writer.writerows([m + 1, *(f"{series[o][m]:.4f}" for o in OUTCOMES)] for m in range(months))
-
-
 def history_rows(out) -> list[tuple]:
     """Every stored particle of a fit: generation, weight, parameters (bit for bit)."""
     with closing(sqlite3.connect(f"file:{out / 'history.db'}?mode=ro", uri=True)) as db:
@@ -67,7 +55,7 @@ def history_rows(out) -> list[tuple]:
 def tiny(tmp_path_factory):
     """The tiny targets file and its data (24 months)."""
     folder = tmp_path_factory.mktemp("tiny")
-    observed_csv(folder / "observed.csv", "consultative", {"population.citizens": 150}, 24, seed=99)
+    synthetic_observed(folder / "observed.csv", "consultative", {"population.citizens": 150, **TRUE}, 24, seed=99)
     return write(folder / "tiny.yaml", TINY)
 
 
