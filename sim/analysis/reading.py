@@ -89,7 +89,7 @@ def _read(out: Path, manifest: dict[str, Any], group_by: str) -> tuple[pd.DataFr
     if sums:
         s: pd.DataFrame = sums[0]
         n = s["n"]
-        band = pd.concat(samples).groupby([group_by, "step"])[traj] if samples else None
+        band = pd.concat(samples).groupby([group_by, "step"]) if samples else None
         for o in traj:
             mean = s[o] / n
             sd = np.sqrt(np.maximum(s[f"{o}/sq"] - n * mean**2, 0) / np.maximum(n - 1, 1))

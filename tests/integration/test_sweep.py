@@ -178,7 +178,7 @@ def test_sensitivity_report_for_morris(tmp_path):
 description: tiny morris
 base: ostrom_commons
 design: morris
-samples: 3
+samples: 5
 vary: {governance.monitoring: [0, 1], administration.response_delay: [0, 3]}
 fixed: {population.citizens: 100}
 replications: 1
@@ -190,6 +190,11 @@ steps: 5
     assert {"mu", "mu_star", "sigma", "mu_star_conf"} <= set(si.columns)
     assert set(si.parameter) == {"governance.monitoring", "administration.response_delay"}
     assert "sensitivity.png" in files and "scatter.png" in files
+    # 15 design points, more than a chart draws as lines: one band per scenario over the runs
+    results, _ = write_report(tmp_path / "out")
+    band = results.trajectories
+    assert results.group_by == "scenario" and len(band) == 5
+    assert (band["participation/ci_low"] <= band["participation/ci_high"]).all()
 
 
 # --- resume ----------------------------------------------------------------------------------
