@@ -43,7 +43,10 @@ SECTION_PARAMS: dict[str, dict[str, Param]] = {
     s: {n: p for n, p in {**MODEL_PARAMS, **GAME_PARAMS}.items() if p.section == s}
     for s in SECTIONS
 }
-TOP_KEYS: tuple[str, ...] = (*TEXT_FIELDS, *RUN_PARAMS, *SECTIONS)
+#: What ``events:`` holds (checked by `sim.inputs.events`).
+EVENTS_DOC = ("Timed policy changes: a list of {month, set: {section.key: value}, label}; at the start of "
+              "the month the levers take the values.")
+TOP_KEYS: tuple[str, ...] = (*TEXT_FIELDS, *RUN_PARAMS, *SECTIONS, "events")
 #: Flat model parameter name -> its dotted scenario path.
 DOTTED: dict[str, str] = {n: f"{p.section}.{n}" for n, p in MODEL_PARAMS.items()}
 #: Dotted scenario path -> declared parameter, for every key of every section.

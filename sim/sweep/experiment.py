@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import sim
+from sim.inputs.events import path_kind
 from sim.inputs.experiment import load_experiment_file
 from sim.inputs.experiment_fields import ExperimentFile
 from sim.inputs.scenario import ScenarioBase, apply_overrides
-from sim.inputs.schema import PATHS
 from sim.primitives.errors import InputError, Origin, Problem
 from sim.sweep import design as dz
 from sim.sweep.constrain import base_value, constrain
@@ -81,7 +81,7 @@ class Experiment(ExperimentFile):
 
     def label_kinds(self) -> dict[str, type]:
         """Every label column and its Python type (for the Parquet schema)."""
-        return {"scenario": str, **{n: CROSSED_LABELS.get(n) or PATHS[n].kind for n in self.varied}}
+        return {"scenario": str, **{n: CROSSED_LABELS.get(n) or path_kind(n) for n in self.varied}}
 
     def run(self, run_id: int) -> tuple[int, int, int]:
         """(point_id, replicate, seed) of run `run_id`."""
@@ -170,13 +170,22 @@ def _point_steps(spec: ExperimentFile, points: list[dict[str, Any]]) -> list[int
     """Validate every design point's scenario once; the steps of each (problems: at most five)."""
     out: list[int] = []
     problems: list[Problem] = []
+    timed = any(s.events for s in spec.scenarios.values())  # events must fall within `steps`
     for i, point in enumerate(points):
         try:
-            out.append(spec.steps or point_scenario(spec, point, i).run_steps)
+            if spec.steps and not timed:
+                out.append(spec.steps)
+                continue
+            scenario = point_scenario(spec, point, i)
+            out.append(spec.steps or scenario.run_steps)
+            problems += [Problem(f"events[{k}].month", f"is after the run's last month ({out[-1]})", month,
+                                 allowed=f"a month in [1, {out[-1]}], or more steps", origin=Origin(
+                                     "file", spec.label, detail=f"point {i}"))
+                         for k, month in enumerate(e["month"] for e in scenario.events or []) if month > out[-1]]
         except InputError as err:
             problems += err.problems
-            if len(problems) >= 5:
-                break
+        if len(problems) >= 5:
+            break
     if problems:
         raise InputError(problems)
     return out

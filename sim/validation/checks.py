@@ -17,5 +17,5 @@ def lever_screen(full: bool = True) -> tuple[bool, list[str]]:
 CHECKS: dict[str, Callable[..., tuple[bool, list[str]]]] = {
     "recovery": regimes.recovery, "austerity": regimes.austerity, "sanctions": regimes.sanctions,
     "scale": regimes.scale, "semantics": regimes.semantics, "horizon": regimes.horizon,
-    "levers": lever_screen,
+    "quality_settles": regimes.quality_settles, "levers": lever_screen,
 }

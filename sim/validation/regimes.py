@@ -12,12 +12,16 @@ cells, the same claim); ``experiments/checks/core_checks.py`` prints the full fo
   error-prone monitoring with low legitimacy.
 * ``scale``: at fixed shares, outcomes do not depend on the number of citizens.
 * ``semantics``: ignored citizens who stop are counted as exit, rationed ones as excluded.
-* ``horizon``: every field scenario settles by its default horizon, and the ranking on
-  participation is the same at twice the horizon.
+* ``horizon``: participation, free riding and trust settle in every field scenario by its
+  default horizon, and the ranking on participation is the same at twice the horizon.
+* ``quality_settles``: quality settles too. It does not yet (co-design's gain has no
+  obsolescence; quality wanders with collective participation): docs/ODD.md, "What the
+  model misses". The test expects it to fail, strictly, so a fix is noticed.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -141,6 +145,25 @@ def _run_to_horizon(name: str, seed: int, values: dict[str, Any]) -> tuple[CoPro
     return model, steps
 
 
+@cache
+def _twice_the_horizon(name: str, seeds: int) -> tuple[int, tuple[Any, ...]]:
+    """A scenario's default horizon and its runs to twice it (kept: two checks read them)."""
+    _, steps = model_of(name, 0)
+    return steps, tuple(frame(name, seed, steps=2 * steps) for seed in range(seeds))
+
+
+def _settling(full: bool, outcomes: tuple[str, ...]) -> tuple[bool, list[str]]:
+    """Whether `outcomes` settle by the default horizon, on the mean trajectory over seeds."""
+    lines, ok = [], True
+    for name in FIELD:
+        steps, frames = _twice_the_horizon(name, 3 if full else 2)
+        mean = sum(frames) / len(frames)
+        verdicts = {o: settled(mean[o].iloc[:steps].to_numpy(), WINDOW) for o in outcomes}
+        ok &= all(verdicts.values())
+        lines.append(f"{name}: settled by month {steps}: " + ", ".join(f"{o} {'yes' if v else 'NO'}" for o, v in verdicts.items()))
+    return ok, lines
+
+
 def horizon(full: bool = True) -> tuple[bool, list[str]]:
     """Every field scenario settles by its default horizon; the ranking holds at twice it.
 
@@ -150,24 +173,19 @@ def horizon(full: bool = True) -> tuple[bool, list[str]]:
     pairs are ties: at 1,000 citizens collective participation wanders by about 0.01 over
     years as residents come and go).
     """
-    lines, ok = [], True
-    seeds = range(3 if full else 2)
+    ok, lines = _settling(full, HEADLINE)
+    seeds = 3 if full else 2
     at: dict[str, np.ndarray] = {}
     twice: dict[str, np.ndarray] = {}
     for name in FIELD:
-        _, steps = model_of(name, 0)
-        frames = [frame(name, seed, steps=2 * steps) for seed in seeds]
-        mean = sum(frames) / len(frames)
-        verdicts = {o: settled(mean[o].iloc[:steps].to_numpy(), WINDOW) for o in (*HEADLINE, "quality")}
-        ok &= all(verdicts.values())
+        steps, frames = _twice_the_horizon(name, seeds)
         at[name] = np.array([f.participation.iloc[steps - WINDOW:steps].mean() for f in frames])
         twice[name] = np.array([f.participation.iloc[-WINDOW:].mean() for f in frames])
-        lines.append(f"{name}: settled by month {steps}: " + ", ".join(f"{o} {'yes' if v else 'NO'}" for o, v in verdicts.items()))
     swapped = []
     for a in FIELD:
         for b in FIELD:
             gap = at[a].mean() - at[b].mean()
-            noise = 2.0 * float(np.sqrt((at[a].var(ddof=1) + at[b].var(ddof=1)) / len(seeds)))
+            noise = 2.0 * float(np.sqrt((at[a].var(ddof=1) + at[b].var(ddof=1)) / seeds))
             if gap > noise and twice[a].mean() <= twice[b].mean():
                 swapped.append(f"{a} > {b}")
     ok &= not swapped
@@ -176,3 +194,8 @@ def horizon(full: bool = True) -> tuple[bool, list[str]]:
     lines.append("at twice the horizon:         " + ", ".join(f"{n} {twice[n].mean():.3f}" for n in rank))
     lines.append("clearly separated pairs reversed at twice the horizon: " + (", ".join(swapped) or "none"))
     return ok, lines
+
+
+def quality_settles(full: bool = True) -> tuple[bool, list[str]]:
+    """Quality settles by the default horizon in every field scenario (a known miss)."""
+    return _settling(full, ("quality",))

@@ -312,7 +312,7 @@ def test_dashboard_end_to_end(page, server, tmp_path):
     page.click(".coprod-tab-teaching")
     page.wait_for_selector(".coprod-lesson")
     page.click(".coprod-lesson-next")
-    page.wait_for_function("() => document.querySelector('.coprod-lesson').innerText.includes('Turn sanctions off')")
+    page.wait_for_function("() => document.querySelector('.coprod-lesson').innerText.includes('Sanctions that backfire')")
     assert "conditional cooperators give up" in page.inner_text(".coprod-lesson")
     page.click(".coprod-lesson-apply")
     wait_step(page, 0)

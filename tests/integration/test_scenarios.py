@@ -27,7 +27,8 @@ SET = Origin("set")
 NAMED = {
     "traditional", "consultative", "co_delivery", "participatory_budgeting", "open_platform",
     "ostrom_commons", "austerity", "integrated_services", "lab_public_goods",
-    "lab_public_goods_punishment",
+    "lab_public_goods_punishment", "austerity_turn", "budget_introduced", "fine_removed",
+    "commons_chosen_rules",
 }
 
 
@@ -95,7 +96,7 @@ def test_schema_has_every_param_with_its_default_and_range():
     for section, model in SECTION_MODELS.items():
         declared = {n for n, p in {**MODEL_PARAMS, **GAME_PARAMS}.items() if p.section == section}
         assert set(model.model_fields) == declared
-    assert set(Scenario.model_fields) == {"name", "description", "source", "steps", "seed", *SECTIONS}
+    assert set(Scenario.model_fields) == {"name", "description", "source", "steps", "seed", "events", *SECTIONS}
 
 
 def test_empty_scenario_gives_the_model_defaults(tmp_path):
