@@ -65,6 +65,21 @@ def stop(proc: subprocess.Popen, timeout: float = 5) -> None:
         proc.wait()
 
 
+def synthetic_observed(path: Path, base: str, values: dict, months: int, seed: int,
+                       outcomes: tuple[str, ...] = ("participation_individual", "participation_collective",
+                                                    "efficacy")) -> Path:
+    """Write a calibration's synthetic data: one run of `base` at `values`, 4 decimals a month."""
+    from sim.calibration.simulate import run_model  # noqa: PLC0415 (only calibration tests need it)
+    from sim.inputs.scenario import apply_overrides, load_scenario  # noqa: PLC0415
+    from sim.primitives.errors import Origin  # noqa: PLC0415
+
+    scenario = apply_overrides(load_scenario(base), values, Origin("option", "test"))
+    series = run_model(scenario.model_kwargs(), seed, months)
+    rows = [",".join(["month", *outcomes])]
+    rows += [",".join([str(m + 1), *(f"{series[o][m]:.4f}" for o in outcomes)]) for m in range(months)]
+    return write(path, "\n".join(rows) + "\n")
+
+
 def wait_until(condition: Callable[[], bool], seconds: float, poll: float = 0.05) -> bool:
     """Poll `condition` until it holds or about `seconds` have passed (no clock read)."""
     for _ in range(max(1, int(seconds / poll))):

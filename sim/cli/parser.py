@@ -3,7 +3,8 @@
 ``coprod run SCENARIO [--steps N] [--seed S] [--set dotted.key=value ...] [--out DIR]``
 runs a scenario (a file, or a name from ``scenarios/``) and writes its outputs;
 ``coprod scenarios`` lists the named scenarios; ``sweep``, ``report``, ``optimize``,
-``discover``, ``explain``, ``validate`` and ``dashboard`` are the other subcommands. Exit status: 0 done, 2 bad input or a problem in
+``discover``, ``explain``, ``calibrate``, ``validate`` and ``dashboard`` are the other
+subcommands. Exit status: 0 done, 2 bad input or a problem in
 the environment the user can fix (a message on stderr naming the field and what is
 allowed, or the folder, disk or scheduler; never a traceback), 1 unexpected failure
 (``--debug`` shows its traceback), 130 interrupted (Ctrl-C or SIGTERM, at any moment).
@@ -22,13 +23,14 @@ import os
 import sys
 
 import sim
-from sim.cli import checks, policy, signals, single, sweeps
+from sim.cli import calibrate, checks, policy, signals, single, sweeps
 from sim.cli.registry import COMMANDS, add_to, overrides
 from sim.primitives.errors import InputError, SetupError
 
 #: The order ``coprod --help`` lists the subcommands in.
-ORDER = ("run", "scenarios", "sweep", "report", "optimize", "discover", "explain", "validate", "dashboard")
-__all__ = ["COMMANDS", "build_parser", "checks", "main", "overrides", "policy", "single", "sweeps"]
+ORDER = ("run", "scenarios", "sweep", "report", "optimize", "discover", "explain", "calibrate", "validate",
+         "dashboard")
+__all__ = ["COMMANDS", "build_parser", "calibrate", "checks", "main", "overrides", "policy", "single", "sweeps"]
 
 
 def build_parser() -> argparse.ArgumentParser:

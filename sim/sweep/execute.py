@@ -52,8 +52,11 @@ def _die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _worker_init(coordinator: int) -> None:
-    """Workers leave Ctrl-C to the coordinator, and exit as soon as the coordinator is gone."""
+def worker_init(coordinator: int) -> None:
+    """Workers leave Ctrl-C to the coordinator, and exit as soon as the coordinator is gone.
+
+    Public: calibration's process pool (`sim.calibration.pools`) starts its workers the same way.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     _die_with_parent()
@@ -119,7 +122,7 @@ class LocalPool:
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=_worker_init,
+        return ProcessPoolExecutor(self.workers, mp_context=self._ctx, initializer=worker_init,
                                    initargs=(os.getpid(),))
 
     def imap(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, pa.Table]]:

@@ -45,7 +45,7 @@ def contributor_types(reps: int) -> PatternResult:
     )
 
 
-class _FirstReports:
+class FirstReports:
     """Tracks each citizen's first report, whether it was acted on, and later reports."""
 
     def __init__(self, n: int, delay: int, last_first: int):
@@ -55,6 +55,7 @@ class _FirstReports:
         self.delay, self.last_first = delay, last_first
 
     def __call__(self, model: CoProductionModel) -> None:
+        """Record one month of `model`."""
         t, record = model.steps, model.last_step
         reported = record.reports > 0
         if t <= self.last_first:
@@ -67,6 +68,7 @@ class _FirstReports:
         self.again |= reported & known
 
     def ratio(self) -> float:
+        """The repeat-report ratio (NaN when nobody's first report was ignored and repeated)."""
         acted, ignored = self.acted == 1, self.acted == 0
         if not acted.any() or not ignored.any() or not self.again[ignored].any():
             return float("nan")
@@ -80,7 +82,7 @@ def responsiveness_repeat(reps: int) -> PatternResult:
     steps = scenario.run_steps
     ratios = []
     for seed in range(reps):
-        tracker = _FirstReports(kwargs["citizens"], kwargs["response_delay"], steps // 2)
+        tracker = FirstReports(kwargs["citizens"], kwargs["response_delay"], steps // 2)
         run(PLATFORM, seed, observe=tracker)
         ratios.append(tracker.ratio())
     m, lo, hi = mean_ci([r for r in ratios if np.isfinite(r)])
