@@ -29,6 +29,7 @@ from sim.model.administration import austerity_production
 from sim.model.agents import Administration, Citizen, Firm
 from sim.model.budgeting import ParticipatoryBudget
 from sim.model.firms import FirmSector
+from sim.model.institutions import INSTITUTION_TABLES, Institutions
 from sim.model.levers import apply_levers, derive
 from sim.model.network import build_network, neighbour_means
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
@@ -104,9 +105,12 @@ class CoProductionModel(mesa.Model):
         self.quality_per_user = quality_per_user(self.service.total, 1.0, self.share_online, p)
         self.last_step: StepRecord = empty_record(n, p["min_hours"])
         self.budgeting = ParticipatoryBudget(p, self.citizens, self.rng)  # no draws if off
+        # Civil society, personal budgets, the life-cycle, engagement (`sim.model.institutions`).
+        self.institutions = Institutions(self)
+        self.civil_society = self.institutions.civil  # what `Organisation` agents view
         self.datacollector = OutcomeCollector(
             model_reporters=collector_reporters(),
-            tables={"budgeting": self.budgeting.columns},
+            tables={"budgeting": self.budgeting.columns, **INSTITUTION_TABLES},
         )
 
     def set_levers(self, **values) -> dict:
@@ -149,6 +153,7 @@ class CoProductionModel(mesa.Model):
         c, p, rules = self.citizens, self.p, self.rules
         move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
+        self.institutions.campaign()
         # Substitutive firms' private alternative adds to every citizen's outside option.
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
         c.eligible = rules.access.eligible(c)
@@ -180,7 +185,10 @@ class CoProductionModel(mesa.Model):
             admin_quality += pb.quality_added
             self.datacollector.add_table_row("budgeting", pb.row)
         public, outsourced = self.firms.outsourced_production(admin_quality)
-        inflows = np.array([self.integration * public, self.integration * citizens_quality,
+        inst = self.institutions.month(self, record)
+        for row in inst.rows:
+            self.datacollector.add_table_row("lifecycle", row)
+        inflows = np.array([self.integration * public, self.integration * citizens_quality + inst.quality,
                             firms.complements + firms.data_back + outsourced,
                             p["data_value"] * float(np.count_nonzero(acts.shared)) / c.n])
         before = self.service.total
@@ -189,11 +197,11 @@ class CoProductionModel(mesa.Model):
                                                  self.share_online, p)
         self._learn(record, effort_ratio)
         admin_cost = (admin_quality + p["handling_cost"] * handled + sanction.admin_cost
-                      + reward_cost + rules.responsibility.cost())
+                      + reward_cost + rules.responsibility.cost() + inst.cost)
         for admin in self.administrations:
             admin.cost = admin_cost / len(self.administrations)
         payoff = c.payoff
-        np.multiply(c.uses, self.quality_per_user, out=payoff)
+        np.multiply(c.uses, self.institutions.received(self.quality_per_user), out=payoff)
         payoff += np.where(c.uses, 0.0, c.outside)  # non-users have their private alternative
         payoff -= c.cost * d.contribution
         payoff -= sanction.fines
@@ -202,7 +210,8 @@ class CoProductionModel(mesa.Model):
         c.contribution = d.contribution
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
                          admin_cost, float(payoff.mean()) - admin_cost, rules.sanctions.perceived,
-                         firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)))
+                         firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)),
+                         self.institutions.outcomes())
         record.outcomes = measure(record, c, p, agg)
         c.ever_active |= took_part(record)
         self.last_step = record
@@ -216,7 +225,8 @@ class CoProductionModel(mesa.Model):
         own = austerity_production(p["production"], self.coproduced_trend, p["austerity_response"])
         for admin in self.administrations:
             admin.production = own / len(self.administrations)
-        self.effort = own * self.rules.interaction.production_multiplier()
+        # The life-cycle's targeting: how well what the service does fits what is needed.
+        self.effort = own * self.rules.interaction.production_multiplier() * self.institutions.targeting()
         return self.effort, own / p["effort_reference"]
 
     def _learn(self, record: StepRecord, effort_ratio: float) -> None:
@@ -224,7 +234,7 @@ class CoProductionModel(mesa.Model):
         c, p = self.citizens, self.p
         if not self.rules.response.administered:  # a lab game: nobody to trust or learn about
             return
-        received = np.full(c.n, self.quality_per_user)
+        received = np.broadcast_to(self.institutions.received(self.quality_per_user), (c.n,)).astype(np.float64)
         standard = p["quality_standard"]
         target = learning.trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p)
         learning.update_trust(c.trust, target, p["trust_gain"], p["trust_loss"])

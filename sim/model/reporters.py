@@ -10,12 +10,13 @@ Mesa's DataCollector one function per outcome reading ``model.last_step.outcomes
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
 import numpy as np
 
+from sim.model.institutions import INSTITUTION_OUTCOMES, INSTITUTION_SHARES
 from sim.model.metrics import gini, group_gap, share, top_share
 from sim.model.population import TYPE_NAMES
 from sim.model.record import (
@@ -39,13 +40,14 @@ REPORTERS: tuple[str, ...] = (
     *(f"participation_{t}" for t in TYPE_NAMES),
     "contribution_gini", "top1_share", "admin_cost", "active_firms", "welfare",
     "data_contributions", "public_use", "firm_free_rider_share",
+    *INSTITUTION_OUTCOMES,
 )
 #: Outcomes that are shares of citizens (or of firms), in [0, 1].
 SHARES: frozenset[str] = frozenset(
     name for name in REPORTERS
     if name.startswith(("participation", "free_rider", "exit", "excluded", "public_use", "data_",
                         "firm_free", "efficacy", "trust", "legitimacy", "top1", "contribution_gini"))
-    or name == "mean_contribution"
+    or name == "mean_contribution" or name in INSTITUTION_SHARES
 )
 
 
@@ -61,6 +63,7 @@ class Aggregates:
         legitimacy: Legitimacy of the sanction regime (1 with no sanctions).
         firm_free_rider_share: Share of active firms not contributing back.
         active_firms: Number of active firms.
+        institutions: Civil society's, budgets', the life-cycle's and engagement's outcomes.
     """
 
     quality_stocks: np.ndarray
@@ -70,6 +73,7 @@ class Aggregates:
     legitimacy: float
     firm_free_rider_share: float
     active_firms: int
+    institutions: dict[str, float] = field(default_factory=dict)
 
 
 def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
@@ -115,6 +119,7 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates) -> dict
         "data_contributions": share(record.shared),
         "public_use": share(record.uses),
         "firm_free_rider_share": agg.firm_free_rider_share,
+        **dict.fromkeys(INSTITUTION_OUTCOMES, 0.0), **agg.institutions,
     }
     return {name: out[name] for name in REPORTERS}
 

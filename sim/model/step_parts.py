@@ -58,6 +58,9 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     else:  # a lab game: no administration to trust, no service to need
         context = motive
         trust_now = trust_then = efficacy_now = np.ones(c.n)
+    institutions = model.institutions
+    if (mobilised := institutions.motivation()) is not None:  # organisations, campaigns
+        context = context * mobilised
     want = behaviour.willingness(tau, context * trust_now * efficacy_now, model.cost_factor, model.private_gain)
     then = behaviour.willingness(tau, context * trust_then, model.cost_factor, model.private_gain)
     behaviour.add_noise(want, p["decision_noise"], model.rng)
@@ -65,12 +68,17 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     if sanctions.enforces:
         liable = c.uses & c.eligible  # only they can be fined, so only they comply
         behaviour.comply(want, norm, sanctions.expected_fine(ctx) * liable, model.compliance_cost)
-    if not rules.interaction.collective:
-        want[:] = 0.0
-        then[:] = 0.0
     threshold = p["min_hours"] / np.maximum(c.time_budget, 1e-9)
+    own = institutions.self_organised()  # members give through their organisation
+    if own is not None:
+        institutions.decided(want >= threshold)
+    if not rules.interaction.collective:  # no collective channel (organisations are their own)
+        want[:] = 0.0 if own is None else np.where(own, want, 0.0)
+        then[:] = 0.0
     willing = want >= threshold
     admitted = rules.access.admit(c, willing, model.rng)
+    if own is not None:  # an organisation's boundary, not the access rule, admits its members
+        admitted = admitted | (own & willing)
     want *= admitted
     propensity = np.minimum(p["report_propensity"] * trust_now * efficacy_now, 1.0)
     propensity_then = p["report_propensity"] * trust_then
@@ -84,7 +92,9 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
     Fills the record's ``heard`` and ``acted``; updates the published share acted on.
     """
     c, p, rules = model.citizens, model.p, model.rules
-    response = rules.response.apply(record.contribution, record.reports, model.rng)
+    # Members of civil-society organisations deliver through them (`sim.model.civil_society`).
+    effort = model.institutions.administered(record.contribution)
+    response = rules.response.apply(effort, record.reports, model.rng)
     acted_effort = np.zeros(c.n)
     fixed = 0.0
     if response is not None:
@@ -97,7 +107,7 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
             model.published = share
         np.multiply(response.effort, response.acted, out=acted_effort)
         fixed = float(response.reports[response.acted].sum()) / c.n
-    raw = rules.interaction.coproduce(record.contribution, acted_effort, c.skill)
+    raw = rules.interaction.coproduce(effort, acted_effort, c.skill)
     coproduced = p["coproduction_efficiency"] * raw * support + p["report_value"] * fixed
     model.coproduced = coproduced
     return coproduced, float(acted_effort.sum()) / max(c.n, 1) + fixed
