@@ -27,7 +27,7 @@ SET = Origin("set")
 NAMED = {
     "traditional", "consultative", "co_delivery", "participatory_budgeting", "open_platform",
     "ostrom_commons", "austerity", "integrated_services", "lab_public_goods",
-    "lab_public_goods_punishment", "community_groups",
+    "lab_public_goods_punishment", "community_groups", "social_care",
 }
 
 
