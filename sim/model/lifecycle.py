@@ -153,9 +153,7 @@ class LifeCycle:
         if not k:
             return None, 0.0, empty
         mix = self.need_mix(citizens, weights)
-        represented = overlap(mix, true)
-        if phase == "commissioning":
-            self.representation = represented
+        represented = self.representation = overlap(mix, true)  # of the last phase with citizens
         groups = citizens.group[pool]
         row = {"participants": k / n, "consulted": float(np.count_nonzero(consulted)) / n,
                "most_deprived": float(np.count_nonzero(groups == 0)) / k,
