@@ -97,6 +97,7 @@ class CoProductionModel(mesa.Model):
         self.firm_agents = [Firm(self, j) for j in range(p["firms"])]
         k = p["administrations"]
         self.administrations = [Administration(self, p["production"] / k) for _ in range(k)]
+        derive(self)  # again, now that the administrations exist: their bilateral partners
         self.coproduced = 0.0
         self.coproduced_trend = 0.0
         self.effort = p["production"]  # the administration's own effort last step
@@ -188,7 +189,7 @@ class CoProductionModel(mesa.Model):
         inst = self.institutions.month(self, record)
         for row in inst.rows:
             self.datacollector.add_table_row("lifecycle", row)
-        inflows = np.array([self.integration * public, self.integration * citizens_quality + inst.quality,
+        inflows = np.array([self.integration * public, self.citizen_integration * citizens_quality + inst.quality,
                             firms.complements + firms.data_back + outsourced,
                             p["data_value"] * float(np.count_nonzero(acts.shared)) / c.n])
         before = self.service.total

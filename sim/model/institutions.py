@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.agreements import agreements_count
 from sim.model.civil_society import CSO_PARAMS, CivilSociety
 from sim.model.engagement import ENGAGEMENT_PARAMS, Engagement
 from sim.model.lifecycle import LIFECYCLE_COLUMNS, LIFECYCLE_PARAMS, LifeCycle
@@ -84,6 +85,10 @@ class Institutions:
             factor = mobilised if factor is None else factor * mobilised
         return factor
 
+    def informed(self) -> np.ndarray | None:
+        """Factor on each citizen's propensity to report (None: no campaign has run)."""
+        return self.engagement.factor()
+
     def self_organised(self) -> np.ndarray | None:
         """Citizens whose collective effort goes through their organisation (None: nobody)."""
         return self.civil.members if self.civil.active else None
@@ -116,6 +121,7 @@ class Institutions:
             quality, cost = civil.quality, cost + civil.grant_cost
             self.civil_counts = (civil.founded, civil.folded)
         cost += self.budgets.step()
+        cost += self.p["agreement_cost"] * agreements_count(self.p["administrations"], self.p)
         _, phase_cost, rows = self.lifecycle.step(model.steps, record, c)
         self._month = InstitutionsMonth(quality, cost + phase_cost, rows)
         return self._month

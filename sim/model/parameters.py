@@ -15,6 +15,7 @@ from typing import Any
 from sim.governance import REGISTRY, family_params
 from sim.model.acts import ACT_PARAMS
 from sim.model.administration import ADMINISTRATION_PARAMS
+from sim.model.agreements import AGREEMENT_PARAMS
 from sim.model.behaviour import DECISION_PARAMS
 from sim.model.budgeting import PB_PARAMS
 from sim.model.firms import FIRM_PARAMS
@@ -46,7 +47,7 @@ def _governance() -> tuple[Param, ...]:
 MODEL_PARAMS: dict[str, Param] = {
     p.name: p for p in (
         *POPULATION_PARAMS, TURNOVER, *NETWORK_PARAMS, *DECISION_PARAMS, *LEARNING_PARAMS, *ACT_PARAMS,
-        *RECORD_PARAMS, *SERVICE_PARAMS, *ADMINISTRATION_PARAMS, *FIRM_PARAMS, *_governance(),
+        *RECORD_PARAMS, *SERVICE_PARAMS, *ADMINISTRATION_PARAMS, *AGREEMENT_PARAMS, *FIRM_PARAMS, *_governance(),
         *PB_PARAMS, *INSTITUTION_PARAMS, *_GAME,
     )
 }

@@ -81,6 +81,8 @@ def decide(model: Any, ctx: StepContext) -> Decision:
         admitted = admitted | (own & willing)
     want *= admitted
     propensity = np.minimum(p["report_propensity"] * trust_now * efficacy_now, 1.0)
+    if (informed := institutions.informed()) is not None:  # an information campaign
+        propensity = np.minimum(propensity * informed, 1.0)
     propensity_then = p["report_propensity"] * trust_then
     lost = ((then >= threshold) & ~willing) | (propensity < 0.5 * propensity_then)
     return Decision(want, willing, admitted, norm, propensity, lost)
