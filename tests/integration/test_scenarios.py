@@ -28,7 +28,7 @@ NAMED = {
     "traditional", "consultative", "co_delivery", "participatory_budgeting", "open_platform",
     "ostrom_commons", "austerity", "integrated_services", "lab_public_goods",
     "lab_public_goods_punishment", "community_groups", "social_care",
-    "patient_engagement",
+    "patient_engagement", "residential_care_home", "smart_city_sensors", "employment_portal",
 }
 
 
