@@ -6,8 +6,8 @@ Run from the project root::
     python experiments/bench/bench_policy.py --quick     # 20 trials, 100 contexts
 
 It runs, each into a fresh temporary directory and on ``--workers`` local workers:
-``experiments/policy_search.yaml`` (100 trials x 5 replications at 1,000 citizens, 60
-steps, the front re-run on 10 fresh seeds) and ``experiments/codelivery_contexts.yaml``
+``experiments/policy_search.yaml`` (100 trials x 5 replications at 1,000 citizens, 240
+months, the front re-run on 10 fresh seeds) and ``experiments/codelivery_contexts.yaml``
 (500 contexts x 2 replications, the same size of runs, then PRIM), and, as the yardstick
 measured in the same run on the same machine, a plain sweep of the same runs (the
 optimisation's first batch as a grid). It prints wall-clock seconds and runs per second of
@@ -38,9 +38,9 @@ from sim.sweep.experiment import load_experiment  # noqa: E402
 
 
 def yardstick(workers: int, runs: int, tmp: Path) -> float:
-    """Runs per second of a plain sweep of `runs` runs like the policy tools' (co-delivery, 60 steps)."""
+    """Runs per second of a plain sweep of `runs` runs like the policy tools' (co-delivery, 240 months)."""
     path = tmp / "yardstick.yaml"
-    path.write_text(f"description: yardstick\nbase: co_delivery\nreplications: {runs}\nsteps: 60\n"
+    path.write_text(f"description: yardstick\nbase: co_delivery\nreplications: {runs}\n"
                     "record: {outcomes: all, every: 1}\n")
     start = time.perf_counter()
     run_sweep(load_experiment(path), tmp / "yardstick", workers=workers, progress="never")
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         base = yardstick(args.workers, 100, tmp)
-        print(f"plain sweep of 100 runs (1,000 citizens, 60 steps): {base:.1f} runs/s")
+        print(f"plain sweep of 100 runs (1,000 citizens, 240 months): {base:.1f} runs/s")
         spec = load_experiment_file("policy_search")
         if args.quick:
             spec = dataclasses.replace(spec, optimize=dataclasses.replace(spec.optimize, trials=20))

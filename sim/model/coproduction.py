@@ -77,6 +77,7 @@ class CoProductionModel(mesa.Model):
         # A stream of its own for residential turnover (`sim.model.turnover`), spawned from
         # the seed: the same movers and newcomers whatever the levers draw.
         self.turnover_rng = self.rng.spawn(1)[0]
+        self.moved = np.zeros(0, dtype=np.int64)  # homes whose residents moved this month
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
         self.adjacency = build_network(
@@ -152,7 +153,7 @@ class CoProductionModel(mesa.Model):
     def step(self) -> None:
         """Advance the whole population by one month and collect the outcomes."""
         c, p, rules = self.citizens, self.p, self.rules
-        move(self)  # residents who moved away this month are replaced by newcomers
+        self.moved = move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
         self.institutions.campaign()
         # Substitutive firms' private alternative adds to every citizen's outside option.

@@ -57,14 +57,14 @@ def point_scenario(params: Mapping[str, Any], base: str | ScenarioBase | None = 
     return apply_overrides(scenario, dotted, ORIGIN)
 
 
-def run_point(params: Mapping[str, Any], seed: int, steps: int, *, base: str | ScenarioBase | None = None,
+def run_point(params: Mapping[str, Any], seed: int, steps: int | None = None, *, base: str | ScenarioBase | None = None,
               window: int | None = None, repair: bool = False) -> PointOutcomes:
     """Run the model once at a parameter point.
 
     Args:
         params: Dotted path or flat name -> value (NumPy scalars accepted).
         seed: Seed of the run; same point and seed, same outcomes, bit for bit.
-        steps: Steps (months) to run.
+        steps: Steps (months) to run; default the scenario's own (240 months unless it says).
         base: Scenario the point starts from (a name, a file or a scenario).
         window: Steps averaged for the steady state (default: the final 24 months, as sweep
             reports; the whole run if shorter).
@@ -81,7 +81,7 @@ def run_point(params: Mapping[str, Any], seed: int, steps: int, *, base: str | S
         fixed = repair_point(given, MODEL_CONSTRAINTS, start or point_scenario({}), {}, set(given))
         params = fixed if fixed is not None else given
     scenario = point_scenario(params, base)
-    steps = RUN_PARAMS["steps"].validate(steps)
+    steps = scenario.run_steps if steps is None else RUN_PARAMS["steps"].validate(steps)
     seed = RUN_PARAMS["seed"].validate(seed)
     kwargs = scenario.model_kwargs()
     values = simulate(kwargs, seed, steps)
