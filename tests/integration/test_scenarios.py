@@ -29,6 +29,7 @@ NAMED = {
     "ostrom_commons", "austerity", "integrated_services", "lab_public_goods",
     "lab_public_goods_punishment", "community_groups", "social_care",
     "patient_engagement", "residential_care_home", "smart_city_sensors", "employment_portal",
+    "joined_up_services",
 }
 
 
