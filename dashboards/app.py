@@ -5,74 +5,64 @@ works offline (Solara's front-end assets come from the ``solara-assets`` package
 are matplotlib PNG/SVG drawn on the server, nothing is loaded from a CDN).
 
 Like `mesa.visualization.SolaraViz`, the model lives in a reactive value, Reset rebuilds it
-from the current parameters, Play steps it in a background task, and views are components
-of the model that re-render when Mesa's `update_counter` ticks (`force_update`). Unlike
-SolaraViz's `ModelCreator`, the parameters come from a named scenario edited through
-controls generated from `sim.model.parameters.MODEL_PARAMS` and validated by
-`sim.inputs.scenario.apply_overrides`, so a bad value shows a message next to its field.
+from the current parameters, and views re-render when Mesa's `update_counter` ticks
+(`force_update`). Unlike SolaraViz, stepping and drawing are two loops (`dashboards.player`):
+the player steps in its own thread and never draws; the frame pump (`FramePump`) draws the
+views on the page and sends a frame only once the browser has shown the previous one, so
+the page never queues frames and Pause acts at once whatever the load.
 
-Layout: the sidebar holds the scenario, the run controls and every parameter (governance
-levers first); the tabs show the live run (charts, network, CSV), an A/B comparison of two
-governance settings on one seed, and the teaching sequence.
+Layout: the sidebar holds the scenario, the run controls and the levers (plain words, idle
+ones set aside; classroom mode shows a few in large type); the tabs show the live run, an
+A/B comparison, the teaching sequence, the Info text and the results explorer.
 """
 
 from __future__ import annotations
 
 import html
 import threading
-import time
-from typing import Any, cast
 
 import solara
 import solara.lab
-from mesa.visualization.utils import update_counter
+from mesa.visualization.utils import force_update, update_counter
 
+from dashboards import levers
 from dashboards.ab_view import ABView
 from dashboards.controls import SettingsEditor
+from dashboards.info_view import InfoView
 from dashboards.live_view import LiveView
-from dashboards.settings import (
-    Settings,
-    scenarios,
-    try_value,
-)
+from dashboards.player import SPEED_MAX
+from dashboards.results_view import ResultsView
+from dashboards.run_fields import MonthsField, SeedField
+from dashboards.settings import Settings, scenarios, try_value
 from dashboards.state import (
     ab_result,
+    active_lesson,
+    apply_levers,
+    busy,
+    classroom,
     current_run,
     field_errors,
+    pause,
+    play,
     playing,
     run_error,
+    set_speed,
     settings,
     speed,
     start_run,
     step_once,
     tab_index,
 )
+from dashboards.style_sheet import CSS
 from dashboards.teaching_view import TeachingView
 from sim.inputs.scenario import load_scenario
 from sim.primitives.errors import InputError
 
-SPEED_MAX = 30
-
-CSS = """
-.coprod-field-error { color: #b00020; font-size: 12px; white-space: pre-wrap; }
-.coprod-field { margin-bottom: 0px; }
-.coprod-description { font-size: 13px; line-height: 1.45; margin-bottom: 6px; }
-.coprod-outcomes td, .coprod-outcomes th { padding: 2px 10px; text-align: right; font-size: 13px; }
-.coprod-outcomes th { text-align: left; font-weight: 500; }
-.coprod-ab-table { width: auto; margin: 8px 0 16px 0; }
-.coprod-ab-table td, .coprod-ab-table th { padding: 2px 10px; text-align: right; font-size: 13px; }
-.coprod-ab-table th:first-child, .coprod-ab-table td:first-child { text-align: left; }
-.coprod-img img, img.coprod-img { max-width: 100%; height: auto; }
-.coprod-ab-svg svg { max-width: 100%; height: auto; }
-.coprod-key { display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin: 0 4px 0 10px; }
-"""
+#: Shortest time between two frames (the rest is left for stepping and for clicks).
+MIN_FRAME_GAP = 0.04
 
 
-# --------------------------------------------------------------------------------------------
-# Parameter controls, generated from MODEL_PARAMS
-
-
-def edit_sidebar(name: str, text: Any) -> None:
+def edit_sidebar(name: str, text: object) -> None:
     """Validate one edit of the sidebar's settings; keep the typed text and message if bad."""
     new, message = try_value(settings.value, name, text)
     errors = dict(field_errors.value)
@@ -86,15 +76,12 @@ def edit_sidebar(name: str, text: Any) -> None:
 
 @solara.component
 def SidebarSettings():
-    """The sidebar's parameter editor."""
+    """The sidebar's levers: all of them, or the classroom few."""
     current = settings.value
     values = solara.use_memo(current.values, [current])
     locked = solara.use_memo(current.locked, [current.scenario])
-    SettingsEditor(values, field_errors.value, edit_sidebar, locked=locked)
-
-
-# --------------------------------------------------------------------------------------------
-# Scenario picker and run controls
+    only = tuple(levers.classroom(list(values))) if classroom.value else None
+    SettingsEditor(values, field_errors.value, edit_sidebar, locked=locked, only=only)
 
 
 def choose_scenario(name: str) -> None:
@@ -103,6 +90,7 @@ def choose_scenario(name: str) -> None:
     new = Settings(name)
     settings.set(new)
     ab_result.set(None)
+    active_lesson.set(None)
     start_run(new)
 
 
@@ -125,91 +113,118 @@ def ScenarioPicker():
 
 @solara.component
 def StepInfo():
-    """The step counter and the planned number of steps."""
+    """The month reached and the planned months."""
     update_counter.get()
     run = current_run.value
     n = run.steps if run else 0
     horizon = run.horizon if run else 0
     with solara.Row(gap="6px", style="align-items: baseline"):
-        solara.Text(f"Step {n}", classes=["coprod-step"], style="font-size: 18px; font-weight: 500")
-        solara.Text(f"of {horizon} planned", style="font-size: 13px; color: #666")
+        solara.Text(f"Month {n}", classes=["coprod-step"], style="font-size: 18px; font-weight: 500")
+        solara.Text(f"of {horizon} planned" + ("; playing on past it" if n > horizon else ""),
+                    style="font-size: 13px; color: #666")
 
 
 @solara.component
-def Player():
-    """Steps the live run while playing, at the chosen speed (Mesa's ModelController loop)."""
+def FramePump():
+    """The frame loop: draws the views on the page, then lets them re-render (one frame).
 
-    def loop(cancel: threading.Event) -> None:
-        if not playing.value:
+    A frame is drawn only when the run moved on and the browser has shown the last frame
+    (`FrameGate`), so frames are dropped when the page is behind and never queued. It also
+    carries the player's state (paused at the horizon, an error) to the page.
+    """
+    run = current_run.value
+
+    def pump(cancel: threading.Event) -> None:
+        if run is None:
             return
-        next_at = time.perf_counter()
-        while playing.value and not cancel.is_set():
-            run = current_run.value
-            if run is None:
-                break
-            step_once()
-            if run.steps >= run.horizon and run.steps % run.horizon == 0:
-                playing.set(False)  # pause at the planned end; Play continues
-                break
-            next_at += 1.0 / max(1, speed.value)
-            delay = next_at - time.perf_counter()
-            if delay > 0:
-                cancel.wait(delay)
-            else:
-                next_at = time.perf_counter()
+        shown = (-1, -1)
+        while not cancel.is_set():
+            run.wake.wait(0.5)
+            run.wake.clear()
+            if cancel.is_set():
+                return
+            if playing.value != run.player.playing:
+                playing.set(run.player.playing)
+            if run.player.error and run_error.value != run.player.error:
+                run_error.set(run.player.error)
+            now = (run.steps, len(run.events))
+            if (now == shown and not run.stale()) or not run.gate.ready():
+                continue
+            run.draw(set(run.visible))
+            shown = now
+            force_update()
+            cancel.wait(MIN_FRAME_GAP)
 
     # intrusive_cancel=False: Solara's default traces every line the thread runs (slow).
-    solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
+    solara.use_thread(pump, dependencies=[run], intrusive_cancel=False)
+
+
+@solara.component
+def PendingChanges():
+    """What the sidebar changed against the running model; apply now or reset."""
+    run = current_run.value
+    current = settings.value
+    if run is None or busy.value:
+        return
+    try:
+        changes = run.pending(current)
+        seed_changed = current.run_seed() != run.settings.run_seed()
+    except InputError:
+        return
+    if not changes and not seed_changed and current.scenario == run.settings.scenario:
+        return
+    words = "; ".join(f"{levers.label(k).lower()} {levers.number(a)} → {levers.number(b)}"
+                      for k, (a, b) in changes.items())
+    with solara.Column(gap="4px", classes=["coprod-pending"]):
+        solara.Warning(f"Changed: {words or 'the seed'}.", dense=True)
+        with solara.Row(gap="6px"):
+            if run.can_apply(current):
+                solara.Button("Apply from next month", on_click=apply_levers, color="primary",
+                              outlined=True, icon_name="mdi-timer-play", classes=["coprod-apply"],
+                              small=True)
+            solara.Button("Reset with them", on_click=start_run, color="primary", outlined=True,
+                          icon_name="mdi-restore", small=True)
 
 
 @solara.component
 def RunControls():
-    """Reset / Step / Play-Pause, speed, seed, and the state of the settings."""
-    Player()
+    """Reset / Step / Play-Pause, busy indicator, speed, seed, planned months, pending edits."""
+    with solara.Column(gap="6px", classes=["coprod-run-controls"]):
+        RunControlsInner()
+
+
+@solara.component
+def RunControlsInner():
+    """What `RunControls` holds."""
+    FramePump()
     run = current_run.value
     is_playing = playing.value
+    working = busy.value is not None
     with solara.Row(gap="6px", style="align-items: center; flex-wrap: wrap"):
-        solara.Button("Reset", on_click=start_run, color="primary",
+        solara.Button("Reset", on_click=start_run, color="primary", disabled=working,
                       classes=["coprod-reset"], icon_name="mdi-restore")
-        solara.Button("Step", on_click=step_once, disabled=is_playing or run is None,
+        solara.Button("Step", on_click=step_once, disabled=is_playing or run is None or working,
                       color="primary", classes=["coprod-step-button"], icon_name="mdi-skip-next")
-        solara.Button("Pause" if is_playing else "Play", on_click=lambda: playing.set(not playing.value),
-                      disabled=run is None, color="primary", classes=["coprod-play"],
+        solara.Button("Pause" if is_playing else "Play", on_click=pause if is_playing else play,
+                      disabled=run is None or working, color="primary", classes=["coprod-play"],
                       icon_name="mdi-pause" if is_playing else "mdi-play")
+    if working:
+        with solara.Column(gap="2px", classes=["coprod-busy"]):
+            solara.ProgressLinear(True)
+            solara.Text(busy.value or "", style="font-size: 13px")
     StepInfo()
     with solara.Div(classes=["coprod-speed"]):
-        solara.SliderInt("Speed (steps per second)", value=speed, min=1, max=SPEED_MAX)
-    SeedField()
-    if run is not None and run.settings != settings.value:
-        solara.Warning("Settings changed: press Reset to run with them.", dense=True,
-                       classes=["coprod-pending"])
+        solara.Text(f"Speed: {speed.value} months per second", classes=["coprod-speed-value"])
+        solara.SliderInt("", value=speed.value, on_value=set_speed, min=1, max=SPEED_MAX)
+    with solara.Row(gap="8px"):
+        SeedField()
+        MonthsField()
+    PendingChanges()
     if field_errors.value:
         solara.Error(f"{len(field_errors.value)} invalid value(s) not applied; see the "
                      "messages under the fields.", dense=True, classes=["coprod-invalid"])
     if run_error.value:
         solara.Error(run_error.value, dense=True, classes=["coprod-run-error"])
-
-
-@solara.component
-def SeedField():
-    """The seed (same seed and settings give the same run)."""
-    error, set_error = solara.use_state(cast(tuple[str, str] | None, None))
-    current = settings.value
-
-    def on_seed(text: str) -> None:
-        try:
-            settings.set(current.with_seed(text))
-            set_error(None)
-        except InputError as err:
-            set_error((text, err.message))
-
-    value = error[0] if error else str(current.run_seed())
-    solara.InputText("Seed", value=value, on_value=on_seed, continuous_update=False,
-                     error=error[1] if error else False, dense=True)
-
-
-# --------------------------------------------------------------------------------------------
-# Live views (re-rendered at each tick of Mesa's update_counter)
 
 
 @solara.component
@@ -223,19 +238,25 @@ def Page():
     solara.use_effect(first_run, [])
     solara.Title("coprod dashboard")
     solara.Style(CSS)
+    large = ["coprod-classroom"] if classroom.value else []
     with solara.AppBar():
         solara.AppBarTitle("coprod: co-production of public services")
-    with solara.Sidebar():
+        solara.Switch(label="Classroom mode", value=classroom, classes=["coprod-classroom-switch"])
+    with solara.Sidebar(), solara.Column(classes=large):
         with solara.Card("Scenario", margin=0):
             ScenarioPicker()
         with solara.Card("Run", margin=0):
             RunControls()
-        with solara.Card("Parameters", margin=0):
+        with solara.Card("Levers" if classroom.value else "Parameters", margin=0):
             SidebarSettings()
-    with solara.lab.Tabs(value=tab_index, lazy=True):
+    with solara.Column(classes=large), solara.lab.Tabs(value=tab_index, lazy=True):
         with solara.lab.Tab("Live run", classes=["coprod-tab-live"]):
             LiveView()
         with solara.lab.Tab("A/B comparison", classes=["coprod-tab-ab"]):
             ABView()
-        with solara.lab.Tab("Teaching mode", classes=["coprod-tab-teaching"]):
+        with solara.lab.Tab("Teaching", classes=["coprod-tab-teaching"]):
             TeachingView()
+        with solara.lab.Tab("Info", classes=["coprod-tab-info"]):
+            InfoView()
+        with solara.lab.Tab("Results explorer", classes=["coprod-tab-results"]):
+            ResultsView()

@@ -27,12 +27,14 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from dashboards.layout import network_layout
-from sim.model.record import free_riding, took_part
+from sim.analysis.style import GROUPS
+from sim.model.record import excluded, exited, free_riding, took_part
 
-#: Behaviour classes, in code order, with their colours (colour-blind safe pair + grey).
-BEHAVIOURS: tuple[str, ...] = ("contributing", "free-riding", "inactive")
-BEHAVIOUR_COLOURS: tuple[str, ...] = ("#1b9e77", "#d95f02", "#bdbdbd")
-CONTRIBUTING, FREE_RIDING, INACTIVE = range(3)
+#: Behaviour classes, in code order, with their colours (Okabe-Ito; the same groups and
+#: colours as the "who does what" chart).
+BEHAVIOURS: tuple[str, ...] = tuple(name for name, _ in GROUPS)
+BEHAVIOUR_COLOURS: tuple[str, ...] = tuple(colour for _, colour in GROUPS)
+CONTRIBUTING, FREE_RIDING, EXITED, EXCLUDED, INACTIVE = range(len(GROUPS))
 FIRMS_DRAWN = 120
 
 
@@ -54,12 +56,14 @@ def encode_png(canvas: FigureCanvasAgg) -> bytes:
 def classify(model) -> np.ndarray:
     """Behaviour class of each citizen at the last step (codes into `BEHAVIOURS`).
 
-    The classes are the model's own (`sim.model.record`): contributing = took part, as
-    ``participation`` counts it; free-riding = counted in ``free_rider_share``; inactive =
-    everyone else.
+    The classes are the model's own (`sim.model.record`), disjoint as its shares are:
+    took part (``participation``), free riding (``free_rider_share``), exited
+    (``exit_share``), excluded (``excluded_share``), and everyone else.
     """
     record = model.last_step
     out = np.full(record.uses.shape[0], INACTIVE, dtype=np.int8)
+    out[excluded(record)] = EXCLUDED
+    out[exited(record)] = EXITED
     out[free_riding(record)] = FREE_RIDING
     out[took_part(record)] = CONTRIBUTING
     return out
@@ -135,7 +139,7 @@ class NetworkFigure(BlittedFigure):
         sampled = (f"{len(layout.nodes):,} of {layout.total:,} citizens shown (neighbourhoods)"
                    if layout.sampled else f"{layout.total:,} citizens")
         fig.text(0.01, 0.975, f"Social network: {sampled}", fontsize=11, va="center")
-        self.title = fig.text(0.01, 0.93, "", fontsize=11, va="center", animated=True)
+        self.title = fig.text(0.01, 0.93, "", fontsize=10, va="center", animated=True)
 
         side = fig.add_axes((0.78, 0.0, 0.22, 0.9))
         side.set_axis_off()
@@ -182,7 +186,7 @@ class NetworkFigure(BlittedFigure):
             step=step,
             classes=cls[self.layout.nodes],
             contribution=np.array(c.contribution[self.layout.nodes], dtype=float),
-            shares=np.bincount(cls, minlength=3) / max(len(cls), 1),
+            shares=np.bincount(cls, minlength=len(BEHAVIOURS)) / max(len(cls), 1),
             production=float(sum(getattr(a, "production", 0.0) for a in admins)),
             cost=float(sum(getattr(a, "cost", 0.0) for a in admins)),
             firms_active=int(active.sum()),
@@ -199,8 +203,9 @@ class NetworkFigure(BlittedFigure):
         self.nodes.set_sizes(4.0 + 36.0 * np.clip(state.contribution, 0, 1))
         shares = state.shares
         self.title.set_text(
-            f"step {state.step} · contributing {shares[0]:.0%} · free-riding {shares[1]:.0%} · "
-            f"inactive {shares[2]:.0%}" if state.step else "step 0: no one has decided yet"
+            f"month {state.step}: " + " · ".join(f"{name} {share:.0%}" for name, share
+                                                 in zip(BEHAVIOURS[:-1], shares, strict=False))
+            if state.step else "month 0: no one has decided yet"
         )
         self.admin_text.set_text(f"own production {state.production:.3g}\ncost {state.cost:.3g}")
         if self.n_firms:

@@ -10,7 +10,7 @@ is plain Python (no Solara), so it is unit-tested without a browser.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sim.inputs.scenario import ScenarioBase, apply_overrides, list_scenarios, load_scenario
@@ -21,6 +21,8 @@ from sim.primitives.params import Param
 
 #: Sections in the order the dashboard shows them: the governance levers first, then context.
 SECTION_ORDER: tuple[str, ...] = ("governance", *(s for s in SECTIONS if s != "governance"))
+#: Most months a dashboard run may plan.
+MAX_STEPS = 100_000
 SECTION_TITLES: dict[str, str] = {
     "governance": "Governance levers",
     "population": "Context: population",
@@ -131,11 +133,13 @@ class Settings:
         scenario: Name of a scenario in ``scenarios/`` (or a path to a scenario file).
         overrides: Parameter name -> validated value, on top of the scenario's values.
         seed: Seed of the model's random generator (``None``: the scenario's).
+        steps: Planned months of the run (``None``: the scenario's); playing pauses there once.
     """
 
     scenario: str
     overrides: tuple[tuple[str, Any], ...] = ()
     seed: int | None = None
+    steps: int | None = None
 
     def loaded(self) -> ScenarioBase:
         """The scenario with the overrides applied (validated; raises `InputError`)."""
@@ -182,7 +186,7 @@ class Settings:
         overrides[name] = parse_input(control, value)
         scenario = _loaded(self.scenario, tuple(overrides.items()), control.label)
         overrides[name] = getattr(getattr(scenario, control.param.section), name)  # validated
-        return Settings(self.scenario, tuple(overrides.items()), self.seed)
+        return replace(self, overrides=tuple(overrides.items()))
 
     def with_overrides(self, overrides: dict[str, Any]) -> Settings:
         """These settings with several parameters set (validated one by one, then together)."""
@@ -199,7 +203,19 @@ class Settings:
             number = -1
         if number < 0 or str(seed).strip() not in (str(number), f"+{number}"):
             raise InputError(Problem("seed", "invalid", seed, "an integer >= 0", origin=Origin("dashboard", "seed")))
-        return Settings(self.scenario, self.overrides, number)
+        return replace(self, seed=number)
+
+    def horizon(self) -> int:
+        """Planned months: the ones set here, else the scenario's."""
+        return self.steps if self.steps is not None else self.loaded().run_steps
+
+    def with_steps(self, steps: Any) -> Settings:
+        """These settings with another planned number of months (an integer in [1, 100000])."""
+        text = str(steps).strip()
+        if not text.isdigit() or not 1 <= int(text) <= MAX_STEPS:
+            raise InputError(Problem("steps", "invalid", steps, f"an integer in [1, {MAX_STEPS}]",
+                                     origin=Origin("dashboard", "planned months")))
+        return replace(self, steps=int(text))
 
 
 def try_value(settings: Settings, name: str, text: Any) -> tuple[Settings, str | None]:

@@ -119,3 +119,30 @@ def steady_state(frame, reporter: str) -> float:
 def claim_holds(claim: str, lesson_value: float, baseline_value: float) -> bool:
     """Whether ``"higher"`` / ``"lower"`` holds between the lesson's and the baseline's value."""
     return lesson_value > baseline_value if claim == "higher" else lesson_value < baseline_value
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One claim of a lesson against what happened.
+
+    Attributes:
+        reporter: The outcome the claim is about.
+        claim: ``"higher"`` or ``"lower"`` than the baseline.
+        lesson: Its steady state in the run (mean of the final `STEADY` months).
+        baseline: Its steady state in the baseline run (same scenario and seed, without the levers).
+    """
+
+    reporter: str
+    claim: str
+    lesson: float
+    baseline: float
+
+    @property
+    def holds(self) -> bool:
+        """Whether the claim held in this run."""
+        return claim_holds(self.claim, self.lesson, self.baseline)
+
+
+def debrief(lesson: Lesson, ran, baseline) -> list[Verdict]:
+    """Each of the lesson's claims, checked on a run's frame against the baseline's frame."""
+    return [Verdict(r, claim, steady_state(ran, r), steady_state(baseline, r)) for r, claim in lesson.expect]

@@ -55,6 +55,16 @@ def table(out: Path) -> pd.DataFrame:
     return pd.concat(frames).sort_values(["run_id", "step"]).reset_index(drop=True)
 
 
+def stop(proc: subprocess.Popen, timeout: float = 5) -> None:
+    """Stop a process for certain: terminate, then kill if it has not exited within `timeout` s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def wait_until(condition: Callable[[], bool], seconds: float, poll: float = 0.05) -> bool:
     """Poll `condition` until it holds or about `seconds` have passed (no clock read)."""
     for _ in range(max(1, int(seconds / poll))):

@@ -29,6 +29,8 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.8em;borde
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.short{background:#eef5fb;border-left:4px solid #0072B2;padding:.3em 1em;margin:1em 0}
+.short h2{border:none;margin-top:.4em}
 .note{background:#fff6d6;border-left:4px solid #e0b000;padding:.5em .8em}
 .clear{color:#135e1b;font-weight:600}.unclear{color:#8a5300;font-weight:600}
 img{max-width:100%;border:1px solid #eee}code{background:#f3f3f3;padding:0 .2em}
@@ -102,6 +104,25 @@ def _sensitivity(results: Results) -> dict[str, Any] | None:
             "numeric": set(range(3, 3 + len(cols)))}
 
 
+def _in_short(results: Results) -> list[str]:
+    """The page's opening summary in plain words: who does best on each outcome, and why.
+
+    One sentence per headline outcome from the verdicts (best, runner-up, whether the gap is
+    beyond run-to-run noise), then the attribution of the gap to the levers that differ
+    (`Results.explanations`, the Shapley sentences) for the first comparison explained.
+    """
+    lines = []
+    for v in results.verdicts:
+        what = v["outcome"].replace("_", " ")
+        gap = ("clearly ahead of" if v["clear"] else "not distinguishable from")
+        lines.append(f"On {what} ({v['better']} is better), {v['best']} does best "
+                     f"({num(v['best_mean'], 3)}), {gap} {v['second']} ({num(v['second_mean'], 3)}).")
+    if results.explanations:
+        first = results.explanations[0]
+        lines.extend(f"Why {first['b']} differs from {first['a']}: {s}" for s in first["sentences"])
+    return lines
+
+
 def render(results: Results, files: dict[str, Path]) -> str:
     """The HTML text of the report, with the PNGs in `files` embedded."""
     m = results.manifest
@@ -113,7 +134,7 @@ def render(results: Results, files: dict[str, Path]) -> str:
     images = [{"caption": caption, "data": base64.b64encode(files[name].read_bytes()).decode("ascii")}
               for name, caption in CAPTIONS.items() if name in files]
     return ENV.get_template("report.html.j2").render(
-        m=m, style=STYLE, paragraphs=[p.strip() for p in m["description"].split("\n\n") if p.strip()],
+        m=m, style=STYLE, in_short=_in_short(results), paragraphs=[p.strip() for p in m["description"].split("\n\n") if p.strip()],
         notes=results.notes, facts=_facts(results), table=table, headline=headline,
         verdicts=[_verdict(v) for v in results.verdicts], images=images,
         sensitivity=_sensitivity(results), explanations=results.explanations, version=sim.__version__)

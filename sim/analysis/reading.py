@@ -33,7 +33,9 @@ from sim.analysis.verdicts import verdicts
 from sim.policy.measures import intervals
 from sim.primitives.errors import SetupError
 from sim.primitives.stats import settled
+from sim.sweep.lock import hold
 from sim.sweep.store import iter_parts, read_manifest
+from sim.sweep.verify import ranges, scan
 
 __all__ = ["HEADLINE", "analyse"]
 BAND_RUNS = 200  # runs per scenario whose quantiles make a trajectory band (the first, by run id)
@@ -56,15 +58,16 @@ def _fmt(value: Any) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def _read(out: Path, manifest: dict[str, Any], group_by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-run scalars and per-(group, step) sums, reading one part at a time."""
+def _read(out: Path, manifest: dict[str, Any], group_by: str,
+          keep: dict[Path, set[int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-run scalars and per-(group, step) sums, reading the verified `keep` one part at a time."""
     outcomes, labels = manifest["outcomes"], IDS + manifest["varied"]
     traj = [o for o in TRAJECTORY if o in outcomes]
     runs: list[pd.DataFrame] = []
     sums: list[pd.DataFrame] = []
     kept: dict[Any, set[int]] = {}
     samples: list[pd.DataFrame] = []
-    for table in iter_parts(out, columns=[*dict.fromkeys([*labels, "step", *outcomes])]):
+    for table in iter_parts(out, columns=[*dict.fromkeys([*labels, "step", *outcomes])], keep=keep):
         df = table.to_pandas().sort_values(["run_id", "step"], kind="stable")
         last = df.drop_duplicates("run_id", keep="last").set_index("run_id")
         mean = df.groupby("run_id")[outcomes].mean()
@@ -134,6 +137,20 @@ def summarise(runs: pd.DataFrame, manifest: dict[str, Any]) -> pd.DataFrame:
     return summary.reset_index(drop=True)
 
 
+def incomplete(manifest: dict[str, Any], done: set[int], labels: dict[int, str], out: Path) -> str:
+    """The note of a sweep with missing runs: which runs, which design points, how to finish."""
+    n_runs, reps = manifest["n_runs"], manifest["replications"]
+    missing = set(range(n_runs)) - done
+    short: dict[int, int] = {}
+    for run in missing:
+        short[run // reps] = short.get(run // reps, 0) + 1
+    points = [f"{p} ({labels.get(p, '')}): {reps - k} of {reps}" for p, k in sorted(short.items())[:4]]
+    more = f" and {len(short) - 4} more" if len(short) > 4 else ""
+    return (f"Incomplete sweep: {len(done & set(range(n_runs)))} of {n_runs} runs done; missing runs "
+            f"{ranges(missing)}; design points short of replications: {'; '.join(points)}{more}. "
+            f"Finish it with `coprod sweep {manifest['file']} --out {out} --resume`.")
+
+
 def unsettled(runs: pd.DataFrame) -> list[str]:
     """A note per headline outcome that had not settled by the end in some runs."""
     notes = []
@@ -147,23 +164,31 @@ def unsettled(runs: pd.DataFrame) -> list[str]:
 
 
 def analyse(out: str | Path) -> Results:
-    """Read a sweep's output directory and compute everything the report shows.
+    """Verify a sweep's output directory, then compute everything the report shows.
+
+    The parts are verified first (`sim.sweep.verify.scan`: checksums, runs against the
+    design): a damaged part is moved aside and named, a run found twice is counted once,
+    and missing runs are named in an "Incomplete sweep" note.
 
     Raises:
-        SetupError: `out` has no ``experiment.json`` or no completed run.
+        SetupError: `out` has no ``experiment.json``, another process is writing it, or
+            it has no completed run.
     """
     out = Path(out)
-    manifest = read_manifest(out)
-    if manifest is None:
-        raise SetupError(f"{out}: no experiment.json here; is it the --out of a `coprod sweep`?")
-    group_by = "point_id" if manifest["n_points"] <= MAX_LINES else "scenario"
-    runs, traj = _read(out, manifest, group_by)
+    with hold(out, f"coprod report {out}"):
+        manifest = read_manifest(out)
+        if manifest is None:
+            raise SetupError(f"{out}: no experiment.json here; is it the --out of a `coprod sweep`?")
+        found = scan(out, manifest, repair=False)
+        group_by = "point_id" if manifest["n_points"] <= MAX_LINES else "scenario"
+        runs, traj = _read(out, manifest, group_by, found.keep)
     if runs.empty:
-        raise SetupError(f"{out}: no completed run yet; finish it with `coprod sweep ... --resume`")
+        raise SetupError(f"{out}: no completed run yet; finish it with `coprod sweep {manifest['file']} "
+                         f"--out {out} --resume`")
     results = Results(manifest, runs, summarise(runs, manifest), traj, group_by, point_labels(manifest, runs))
+    results.notes += found.notes
     if len(runs) < manifest["n_runs"]:
-        results.notes.append(f"Incomplete sweep: {len(runs)} of {manifest['n_runs']} runs done; "
-                             f"finish it with `coprod sweep {manifest['file']} --out {out} --resume`.")
+        results.notes.append(incomplete(manifest, set(runs.index), results.labels, out))
     results.notes += unsettled(runs)
     if manifest["design"] == "grid" and manifest["n_points"] <= 40:
         results.verdicts = verdicts(results)
@@ -171,5 +196,3 @@ def analyse(out: str | Path) -> Results:
         results.sensitivity, notes = indices(manifest, runs)
         results.notes += notes
     return results
-
-

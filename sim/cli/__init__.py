@@ -1,69 +1,42 @@
-"""The ``coprod`` command line.
+"""The ``coprod`` command line (`sim.cli.parser`: the subcommands and `main`).
 
-``coprod run SCENARIO [--steps N] [--seed S] [--set dotted.key=value ...] [--out DIR]``
-runs a scenario (a file, or a name from ``scenarios/``) and writes its outputs;
-``coprod scenarios`` lists the named scenarios; ``sweep``, ``report``, ``optimize``,
-``discover``, ``explain``, ``validate`` and ``dashboard`` are the other subcommands. Exit status: 0 done, 2 bad input or a problem in
-the environment the user can fix (a message on stderr naming the field and what is
-allowed, never a traceback), 1 unexpected failure (``--debug`` shows its traceback), 130
-interrupted.
-
-Errors arrive here as structured values (`InputError`, `SetupError`) and are formatted
-only here.
-
-A subcommand is one function decorated with `sim.cli.registry.subcommand`; its module
-is imported here, so registering it is all a new command needs.
+The console script runs `entry`. This module imports nothing else until `entry` has
+installed its signal handling, so a Ctrl-C or SIGTERM at any moment once the script runs
+(the imports of start-up included) ends with status 130 and one line, never a traceback.
+The names of `sim.cli.parser` (``main``, ``COMMANDS``, ``build_parser``, ``overrides``)
+are available here, imported on first use.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
+import importlib
 import sys
+from typing import Any
 
-import sim
-from sim.cli import checks, policy, single, sweeps
-from sim.cli.registry import COMMANDS, add_to, overrides
-from sim.primitives.errors import InputError, SetupError
-
-#: The order ``coprod --help`` lists the subcommands in.
-ORDER = ("run", "scenarios", "sweep", "report", "optimize", "discover", "explain", "validate", "dashboard")
-__all__ = ["COMMANDS", "checks", "main", "overrides", "policy", "single", "sweeps"]
+from sim.cli import signals
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="coprod", description="Simulate the collective co-production of public services.")
-    parser.add_argument("--version", action="version", version=f"coprod {sim.__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in sorted(COMMANDS, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
-        help_text, args, handler = COMMANDS[name]
-        command = sub.add_parser(name, help=help_text, description=help_text)
-        add_to(command, args)
-        command.set_defaults(handler=handler)
-    return parser
+def entry() -> int:
+    """The ``coprod`` console script: `sim.cli.parser.main`, with Ctrl-C and SIGTERM handled.
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``coprod`` console script; returns the exit status."""
-    parser = build_parser()
+    A Ctrl-C or SIGTERM that arrives while the process exits is ignored (it is exiting
+    anyway), so no clean-up can print a traceback.
+    """
+    signals.install()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as done:  # --help, --version, or a usage error (status 2)
-        return int(done.code or 0)
-    try:
-        return args.handler(args)
-    except (InputError, SetupError) as err:
-        print(err.message, file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("coprod: interrupted", file=sys.stderr)
+        from sim.cli.parser import main  # noqa: PLC0415
+
+        return main()
+    except KeyboardInterrupt as err:  # before main's own handlers (imports at start-up)
+        print(f"coprod: {signals.stopped_by(err)}", file=sys.stderr)
         return 130
-    except Exception as err:
-        if args.debug or os.environ.get("COPROD_DEBUG"):
-            raise
-        print(f"coprod: unexpected error: {type(err).__name__}: {err}\n"
-              "(run again with `coprod --debug ...` to see the traceback)", file=sys.stderr)
-        return 1
+    finally:
+        signals.ignore()
+
+
+def __getattr__(name: str) -> Any:
+    """`sim.cli.parser`'s names, imported on first use."""
+    parser = importlib.import_module("sim.cli.parser")
+    if name in parser.__all__:
+        return getattr(parser, name)
+    raise AttributeError(f"module 'sim.cli' has no attribute {name!r}")

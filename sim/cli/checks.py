@@ -10,14 +10,32 @@ from sim.cli.registry import arg, subcommand
 from sim.primitives.errors import InputError, Origin, Problem, did_you_mean
 
 
+class PatternOption(argparse._AppendAction):
+    """``--pattern ID`` (repeatable), whose help lists the pattern ids.
+
+    The ids are read from `sim.validation.PATTERNS` only when the help is shown: importing
+    the patterns loads the model, which every other command (and ``coprod --help``) skips.
+    """
+
+    @property
+    def help(self) -> str:
+        """The option's help, with every pattern id."""
+        from sim.validation import PATTERNS  # noqa: PLC0415
+
+        return "run only this pattern (repeatable); one of: " + ", ".join(PATTERNS)
+
+    @help.setter
+    def help(self, _value: str | None) -> None:
+        pass
+
+
 @subcommand(
     "validate", "Check the model against the published patterns; exit 1 if any fails.",
     arg("--out", metavar="DIR", default="validation",
         help="where to write validation.json and one PNG per pattern (default: ./validation)"),
     arg("--quick", action="store_true",
         help="fewer replications (as in CI), same tolerances"),
-    arg("--pattern", dest="patterns", action="append", metavar="ID",
-        help="run only this pattern (repeatable)"),
+    arg("--pattern", dest="patterns", action=PatternOption, metavar="ID"),
     arg("--kind", dest="kinds", action="append", choices=("input", "calibration", "out_of_sample"),
         help="run only the patterns of this kind of evidence (repeatable)"),
 )

@@ -6,7 +6,16 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.registry import arg, evaluator_args, out_folder, overrides, positive, subcommand, where
+from sim.cli.registry import (
+    arg,
+    bounded_workers,
+    evaluator_args,
+    out_folder,
+    overrides,
+    positive,
+    subcommand,
+    where,
+)
 from sim.primitives.errors import InputError, Origin, Problem
 
 _OUT = "output directory: experiment.json, runs/part-*.parquet, CSV files, plot, report.html"
@@ -15,14 +24,14 @@ _OUT = "output directory: experiment.json, runs/part-*.parquet, CSV files, plot,
 def _prepare(args: argparse.Namespace, section: str) -> tuple[Any, int]:
     """The experiment file (with its `section`) and the number of workers."""
     from sim.inputs.experiment import load_experiment_file  # noqa: PLC0415
-    from sim.sweep.coordinator import default_workers  # noqa: PLC0415
 
     positive(workers=args.workers)
+    workers = bounded_workers(args)
     spec = load_experiment_file(args.experiment)
     if getattr(spec, section) is None:
         raise InputError(Problem(section, "missing", allowed=f"an {section} section (docs/policy.md)",
                                  origin=Origin("file", spec.label)))
-    return spec, args.workers or default_workers()
+    return spec, workers
 
 
 def _interrupted(command: str, args: argparse.Namespace) -> None:

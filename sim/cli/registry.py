@@ -18,6 +18,7 @@ Argument = tuple[tuple, dict] | Callable[[argparse.ArgumentParser], Any]
 #: name -> (help, argument declarations, handler), in registration order.
 COMMANDS: dict[str, tuple[str, tuple[Argument, ...], Handler]] = {}
 PROGRESS = ("auto", "always", "never")
+MAX_FORCED_WORKERS = 256  # --workers with --force (each worker is a process)
 
 
 def arg(*flags: str, **options: Any) -> tuple[tuple, dict]:
@@ -59,20 +60,22 @@ def overrides(assignments: list[str]) -> dict[str, object]:
     return values
 
 
-def out_folder(value: str | None, default: str) -> str:
-    """The ``--out`` folder: `default` when not given; never an empty path."""
+def out_folder(value: str | None, default: str, option: str = "--out") -> str:
+    """The ``--out`` folder (or another `option`'s): `default` when not given; never empty."""
     if value is None:
         return default
     if not value.strip():
         raise InputError(Problem("", "value '' is not valid", allowed="a folder path",
-                                 origin=Origin("option", "--out")))
+                                 origin=Origin("option", option)))
     return value
 
 
 def evaluator_args(what: str) -> tuple[Argument, ...]:
     """``--workers``, ``--scheduler``, ``--resume`` and ``--progress``: how runs are made."""
     return (
-        arg("--workers", type=int, metavar="N", help="local worker processes (default: all CPUs; 1: in process)"),
+        arg("--workers", type=int, metavar="N",
+            help="local worker processes (default: all CPUs, also the most allowed; 1: in process)"),
+        arg("--force", action="store_true", help=f"allow --workers above the CPUs (up to {MAX_FORCED_WORKERS})"),
         arg("--scheduler", metavar="ADDRESS",
             help="run on an existing Dask distributed cluster instead, e.g. tcp://10.0.0.5:8786"),
         arg("--resume", action="store_true",
@@ -88,6 +91,20 @@ def positive(**values: int | None) -> None:
         if value is not None and value < 1:
             flag = "--" + name.replace("_", "-")
             raise InputError(Problem("", "invalid", value, "an integer >= 1", origin=Origin("option", flag)))
+
+
+def bounded_workers(args: argparse.Namespace) -> int:
+    """``--workers`` (default: the CPUs), at most the CPUs unless ``--force`` (or ``--scheduler``)."""
+    from sim.sweep.coordinator import default_workers  # noqa: PLC0415
+
+    cpus = default_workers()
+    workers = args.workers or cpus
+    limit = MAX_FORCED_WORKERS if args.force else cpus
+    if workers > limit and not args.scheduler:
+        more = "" if args.force else "; add --force to use more (each worker is a process)"
+        raise InputError(Problem("", "invalid", workers, f"an integer in [1, {limit}] (the CPUs this "
+                                 f"process may use: {cpus}){more}", origin=Origin("option", "--workers")))
+    return workers
 
 
 def where(workers: int, scheduler: str | None) -> str:

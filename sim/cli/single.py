@@ -23,6 +23,7 @@ from sim.primitives.errors import Origin, SetupError
 )
 def run(args: argparse.Namespace) -> int:
     """Run one scenario, write its outputs to ``--out`` and print a summary table."""
+    from sim.inputs.events import events_of  # noqa: PLC0415
     from sim.inputs.scenario import apply_overrides, load_scenario  # noqa: PLC0415
     from sim.run.outputs import game_tokens, outcome_table, settled_line, write_outputs  # noqa: PLC0415
     from sim.run.single import run_scenario  # noqa: PLC0415
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"coprod: {scenario.name}: {scenario.one_line}")
         print(f"{result.steps} steps, {result.params['citizens']} citizens, seed {result.seed} "
               f"({result.seconds:.2f} s)\n")
+        if events := events_of(scenario):
+            print("Timed policy changes: " + "; ".join(f"month {m}: {label}" for m, label in events) + "\n")
         print(outcome_table(result))
         if not scenario.is_game:
             print(f"\n{settled_line(result)}")

@@ -43,6 +43,8 @@ class AccessRule(GovernanceRule):
 
     def _cap(self, admitted: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         seats = int(self.access_capacity * admitted.shape[0])
+        if seats >= admitted.shape[0]:  # a seat for everybody: nobody can be rationed out
+            return admitted
         idx = np.flatnonzero(admitted)
         if idx.shape[0] > seats:  # oversubscribed: a random subset gets the seats
             admitted = np.zeros_like(admitted)
@@ -54,6 +56,9 @@ class OpenAccess(AccessRule):
     """Open: anyone may contribute."""
 
     name = "open"
+
+    def admit(self, citizens, willing, rng):  # noqa: D102
+        return self._cap(willing.copy(), rng)  # everybody is allowed
 
     def allowed(self, citizens, willing, rng):  # noqa: D102
         return np.ones(citizens.n, dtype=bool)

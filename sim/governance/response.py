@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -27,7 +28,7 @@ class Response:
 
     Attributes:
         effort: Matured collective effort, per citizen (float32).
-        reports: Matured reports, per citizen (float32, 0 or 1).
+        reports: Matured reports, per citizen (float32 counts).
         acted: Whether the citizen's matured input was acted on (bool).
     """
 
@@ -35,10 +36,12 @@ class Response:
     reports: np.ndarray
     acted: np.ndarray
 
-    @property
+    @cached_property
     def heard(self) -> np.ndarray:
         """Citizens who had input mature this month (they learn from the response)."""
-        return (self.effort > 0) | (self.reports > 0)
+        heard = np.greater(self.effort, 0)
+        heard |= self.reports > 0
+        return heard
 
     def acted_share(self) -> float | None:
         """Share of the citizens with matured input whose input was acted on (None if none)."""
@@ -77,17 +80,23 @@ class RandomResponse(ResponseRule):
 
     def setup(self, citizens, rng):  # noqa: D102
         self.queue: deque[np.ndarray] = deque()
+        self.draws = np.empty(0, dtype=np.float32)  # reused each month (sized on first use)
 
     def replace(self, idx):  # noqa: D102 (inputs pending for a resident who left are void)
         for pending in self.queue:
             pending[:, idx] = 0.0
 
     def apply(self, effort, reports, rng):  # noqa: D102
-        self.queue.append(np.stack([effort, reports]).astype(np.float32))
+        queued = np.empty((2, effort.shape[0]), dtype=np.float32)  # input as float32, in one block
+        queued[0] = effort
+        queued[1] = reports
+        self.queue.append(queued)
         if len(self.queue) <= self.response_delay:
             return None
         matured = self.queue.popleft()
-        acted = rng.random(matured.shape[1], dtype=np.float32) < self.responsiveness
+        if self.draws.shape[0] != matured.shape[1]:
+            self.draws = np.empty(matured.shape[1], dtype=np.float32)
+        acted = rng.random(dtype=np.float32, out=self.draws) < self.responsiveness
         return Response(matured[0], matured[1], acted)
 
 

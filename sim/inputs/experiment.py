@@ -32,7 +32,7 @@ from pydantic import (
 from sim.inputs.experiment_fields import check_fields
 from sim.inputs.experiment_sections import CROSSED_FIELDS, Discover, Optimize, section_problem
 from sim.inputs.locate import locate, read_text
-from sim.inputs.yamlfile import Document, parse_yaml
+from sim.inputs.yamlfile import Document, key_hint, parse_yaml
 from sim.primitives.errors import InputError, Problem, did_you_mean
 from sim.primitives.params import Param
 
@@ -107,17 +107,20 @@ def _problem(e: Any, design: str, doc: Document) -> Problem:
     return section or _file_problem(e, loc, design, doc)
 
 
-def _file_problem(e: Any, loc: tuple, design: str, doc: Document) -> Problem:
+def _file_problem(e: Any, loc: tuple, design: str, doc: Document) -> Problem:  # noqa: PLR0911 (one return per kind of error)
     path = ".".join(str(x) for x in loc)
     origin = doc.origin(loc)
     key = str(loc[0]) if loc else ""
     if e["type"] == "extra_forbidden" and key in ONLY and len(loc) == 1:
         return Problem(key, f"only used by {' and '.join(ONLY[key])} designs (design is {design})", origin=origin)
-    if e["type"] == "extra_forbidden":
+    if loc and loc[-1] == "[key]" and key in ("vary", "fixed"):  # `fixed: {1: x}`
+        return Problem(f"{key}.{loc[1]}", "unknown parameter", allowed="a dotted scenario path section.key",
+                       hint=key_hint(loc[1]), origin=origin)
+    if e["type"] in ("extra_forbidden", "invalid_key"):
         keys = TOP_KEYS if len(loc) == 1 else ("outcomes", "every")
         where = "a top-level key" if len(loc) == 1 else "a key of record"
-        return Problem(path, "unknown", allowed=f"{where}: {', '.join(keys)}",
-                       hint=did_you_mean(loc[-1], keys), origin=origin)
+        hint = key_hint(loc[-1]) if e["type"] == "invalid_key" else did_you_mean(loc[-1], keys)
+        return Problem(path, "unknown", allowed=f"{where}: {', '.join(keys)}", hint=hint, origin=origin)
     if e["type"] == "missing":
         required = FIELDS[key].doc if key in FIELDS else "a string"
         extra = f" for a {design} design" if key == "samples" else ""

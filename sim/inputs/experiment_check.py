@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.inputs.events import path_param
 from sim.inputs.locate import NoSuchFileError
 from sim.inputs.scenario import ScenarioBase, load_scenario
 from sim.inputs.schema import PATHS, SECTIONS
@@ -86,12 +87,13 @@ class Checker:
 
     def path(self, key: str, where: tuple) -> Param | None:
         """The parameter of a dotted path, or ``None`` with the problem recorded."""
-        if key in PATHS:
-            return PATHS[key]
+        if (p := path_param(key)) is not None:  # a scenario path, or one inside an event
+            return p
         homes = {dotted.split(".")[1]: dotted for dotted in PATHS}
         hint = did_you_mean(key, PATHS) or (f" (did you mean {homes[key]!r}?)" if key in homes else "")
         self.bad((*where, key), "unknown parameter", allowed="a dotted scenario path section.key "
-                 f"with section one of {', '.join(SECTIONS)}", hint=hint)
+                 f"with section one of {', '.join(SECTIONS)}, or a path inside one of the base scenario's "
+                 "events (events.0.month, events.0.set.governance.fine)", hint=hint)
         return None
 
     def factor(self, key: str, spec: Any, sampled: bool, where: tuple = ("vary",)) -> Factor | None:

@@ -37,9 +37,12 @@ from pydantic import (
     create_model,
 )
 
+from sim.inputs.bounds import memory_problem
+from sim.inputs.events import check_events, event_path, set_in_events
 from sim.inputs.locate import locate, read_text
 from sim.inputs.schema import (
     DOTTED,
+    EVENTS_DOC,
     RUN_PARAMS,
     SECTION_MODELS,
     SECTIONS,
@@ -80,6 +83,7 @@ class ScenarioBase(BaseModel):
     name: StrictStr | None = Field(None, description=TEXT_FIELDS["name"])
     description: StrictStr = Field(description=TEXT_FIELDS["description"])
     source: StrictStr | None = Field(None, description=TEXT_FIELDS["source"])
+    events: Any = Field(None, description=EVENTS_DOC)  # checked in `_resolve` (sim.inputs.events)
     _origin: str = PrivateAttr("scenario")
     if TYPE_CHECKING:  # fields `Scenario` generates from the declarations
         steps: int
@@ -131,10 +135,25 @@ class ScenarioBase(BaseModel):
         if self.is_game:
             self._lab_kwargs(flat, origin_of)
         try:
-            self._kwargs = resolve_model_params(flat)
+            kwargs = resolve_model_params(flat)
         except InputError as err:
             renamed = err.renamed(DOTTED)
             raise renamed.map(lambda p: _at(p, origin_of(tuple(p.field.split("."))))) from None
+        too_big = memory_problem(kwargs["citizens"], kwargs["degree"], origin=origin_of(("population", "citizens")))
+        if too_big is not None:
+            raise InputError(too_big)
+        if events := check_events(self.events, kwargs, self.run_steps, origin_of):
+            kwargs["events"] = events
+        self._kwargs = kwargs
+
+    def with_events(self, events: list[dict[str, Any]], origin: Origin | None = None) -> ScenarioBase:
+        """This scenario with its ``events`` replaced (dotted paths, as in a file), validated.
+
+        Args:
+            events: ``[{"month": 24, "set": {"governance.fine": 0.0}, "label": "..."}, ...]``.
+            origin: Where they come from (named in any error; default: this method).
+        """
+        return apply_overrides(self, {"events": list(events)}, origin or Origin("option", "Scenario.with_events"))
 
     def _lab_kwargs(self, flat: dict[str, Any], origin_of: OriginOf) -> None:
         """Apply the lab public-goods mapping of the ``game`` section to `flat`."""
@@ -224,11 +243,14 @@ def apply_overrides(scenario: ScenarioBase, values: Mapping[str, Any], origin: O
         return scenario
     data = scenario.model_dump(exclude_unset=True)
     for key, value in values.items():
+        if event_path(key) is not None:  # events.0.set.governance.fine, events.1.month
+            data["events"] = set_in_events(data.get("events"), key, value, origin)
+            continue
         parts = key.split(".")
         if not all(parts) or len(parts) > 2 or (len(parts) == 2 and parts[0] not in SECTIONS):
             raise InputError(Problem(key, "not a scenario key", allowed="a top-level key "
-                                     f"({', '.join(TOP_KEYS)}) or section.key, e.g. service.channel",
-                                     origin=origin))
+                                     f"({', '.join(TOP_KEYS)}), section.key (e.g. service.channel) or "
+                                     "a path inside an event (events.0.set.governance.fine)", origin=origin))
         if len(parts) == 1:
             data[key] = value
         else:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from sim.inputs.yamlfile import key_hint
 from sim.model.parameters import MODEL_PARAMS, SECTIONS
 from sim.primitives.errors import Origin, Problem, did_you_mean
 from sim.primitives.params import Param
@@ -25,7 +27,7 @@ from sim.primitives.sources import FG
 #: Scenario-only fields of the ``game`` section (the others are model parameters).
 GAME_PARAMS: dict[str, Param] = {p.name: p for p in (
     Param("endowment", 20, "Tokens each player receives per round (outputs report tokens).", "game", 1, 1_000_000, source=FG),
-    Param("rounds", 10, "Rounds played: the run's steps unless `steps` is given.", "game", 1, 1_000_000, source=FG),
+    Param("rounds", 10, "Rounds played: the run's steps unless `steps` is given.", "game", 1, 100_000, source=FG),
     Param("punishment", "none", "Costly peer punishment (peer: 1:3 technology).", "game", choices=("none", "peer"), source=FG),
 )}
 #: Top-level numeric fields.
@@ -43,7 +45,10 @@ SECTION_PARAMS: dict[str, dict[str, Param]] = {
     s: {n: p for n, p in {**MODEL_PARAMS, **GAME_PARAMS}.items() if p.section == s}
     for s in SECTIONS
 }
-TOP_KEYS: tuple[str, ...] = (*TEXT_FIELDS, *RUN_PARAMS, *SECTIONS)
+#: What ``events:`` holds (checked by `sim.inputs.events`).
+EVENTS_DOC = ("Timed policy changes: a list of {month, set: {section.key: value}, label}; at the start of "
+              "the month the levers take the values.")
+TOP_KEYS: tuple[str, ...] = (*TEXT_FIELDS, *RUN_PARAMS, *SECTIONS, "events")
 #: Flat model parameter name -> its dotted scenario path.
 DOTTED: dict[str, str] = {n: f"{p.section}.{n}" for n, p in MODEL_PARAMS.items()}
 #: Dotted scenario path -> declared parameter, for every key of every section.
@@ -100,6 +105,8 @@ def problems_of(error: ValidationError, origin_of: Callable[[tuple], Origin | No
         origin = origin_of(loc)
         if e["type"] == "extra_forbidden":
             problem = unknown_key(loc)
+        elif e["type"] == "invalid_key":  # `1: x`: YAML made the key a number
+            problem = replace(unknown_key(loc), hint=key_hint(e["loc"][-1]))
         elif e["type"] == "missing":
             problem = Problem(".".join(loc), "missing", allowed=_allowed(loc))
         elif (p := param_at(loc)) is not None:

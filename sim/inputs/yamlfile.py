@@ -67,7 +67,8 @@ class Document:
     def origin(self, path: Path) -> Origin:
         """Where the value at `path` (or the nearest enclosing one) is in the file."""
         for end in range(len(path), 0, -1):
-            if (mark := self.marks.get(tuple(path[:end]))) is not None:
+            mark = self.marks.get(tuple(path[:end])) or self.marks.get((*path[:end - 1], str(path[end - 1])))
+            if mark is not None:  # (the second: a key YAML read as a number, `1: x`)
                 return Origin("file", self.label, *mark)
         return Origin("file", self.label)
 
@@ -133,6 +134,12 @@ def parse_yaml(text: str, label: str) -> Document:
         raise _syntax_error(label, err) from None
     finally:
         loader.dispose()
+
+
+def key_hint(key: Any) -> str:
+    """Why a key that is not text is refused: ``" (YAML reads 1 as a number, not a key name)"``."""
+    kind = "a boolean" if isinstance(key, bool) else "a number" if isinstance(key, int | float) else type(key).__name__
+    return f" (YAML reads {key!r} as {kind}, not a key name)"
 
 
 def parse_scalar(text: str, what: str) -> Any:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.primitives.numeric import Scratch
 from sim.primitives.params import Param
 from sim.primitives.sources import BOVAIRD, MYSOCIETY, SJOBERG
 
@@ -58,7 +59,8 @@ class Acts:
         return self.reported | self.shared
 
 
-def individual_acts(uses, engagement, propensity, data_consent, p, rng) -> Acts:  # noqa: PLR0917
+def individual_acts(uses, engagement, propensity, data_consent, p, rng,  # noqa: PLR0917
+                    work: Scratch | None = None) -> Acts:
     """Draw this month's encounters, reports and data shares.
 
     Args:
@@ -68,19 +70,22 @@ def individual_acts(uses, engagement, propensity, data_consent, p, rng) -> Acts:
         data_consent: Each citizen's probability of sharing data (all zero: no platform).
         p: Resolved model parameters.
         rng: The model's random generator.
+        work: Work arrays for the intermediate terms (fresh arrays if None).
     """
     n = uses.shape[0]
-    met = engagement * p["encounter_rate"]
+    work = work or Scratch(n)
+    met = np.multiply(engagement, p["encounter_rate"], out=work("met"))
     met *= uses  # only users meet the service's problems
-    rate = met * propensity
-    hurdle = np.minimum(rate, 1.0)
-    reporters = np.flatnonzero(rng.random(n, dtype=np.float32) < hurdle)
+    rate = np.multiply(met, propensity, out=work("report_rate"))
+    hurdle = np.minimum(rate, 1.0, out=work("hurdle"))
+    draws = rng.random(dtype=np.float32, out=work("draws", np.float32))
+    reporters = np.flatnonzero(np.less(draws, hurdle, out=work("reporting", bool)))
     reports = np.zeros(n)
     reports[reporters] = 1.0 + rng.poisson(rate[reporters])
     if p["data_value"] > 0.0:
         np.minimum(met, 1.0, out=met)
         met *= data_consent
-        shared = rng.random(n, dtype=np.float32) < met
+        shared = rng.random(dtype=np.float32, out=draws) < met
     else:
         shared = np.zeros(n, dtype=bool)
     return Acts(reports, shared)

@@ -151,14 +151,31 @@ class ParticipatoryBudget:
         #: Citizens who voted this month (indices), or None.
         self.voters: np.ndarray | None = None
         self.quality_per_budget = p["production"] * p["pb_cycle"]
-        if not self.active:
-            return
+        if self.active:
+            self._draw(citizens, rng)
+
+    def _draw(self, citizens: Citizens, rng: np.random.Generator) -> None:
+        """Draw citizens' category preferences (once, when PB is first on)."""
         self.weights, self.prefs = draw_preferences(
-            citizens.group, self.groups, p["pb_needs_gap"], rng
+            citizens.group, self.groups, self.p["pb_needs_gap"], rng
         )
         k = len(PB_CATEGORIES)
         self.population_shares = np.bincount(self.prefs[:, 0], minlength=k) / max(citizens.n, 1)
         self.group_size = np.bincount(citizens.group, minlength=self.groups)
+
+    def relever(self, citizens: Citizens, rng: np.random.Generator) -> None:
+        """Follow a change of its levers during a run (`sim.model.levers.apply_levers`).
+
+        Introduced (``pb_share`` from 0), it draws the preferences it lacks and votes at the
+        next cycle month; abolished, it holds no more votes and drops projects not yet
+        implemented; the budget follows the administration's production.
+        """
+        self.quality_per_budget = self.p["production"] * self.p["pb_cycle"]
+        self.active = self.p["pb_share"] > 0
+        if self.active and not hasattr(self, "prefs"):
+            self._draw(citizens, rng)
+        if not self.active:
+            self.pending.clear()
 
     def step(self, step, citizens, adjacency, voting_rule, rng) -> PBResult | None:
         """Vote on cycle steps; return a `PBResult` when a cycle's projects are implemented.

@@ -28,10 +28,12 @@ from sim.model.acts import individual_acts
 from sim.model.administration import austerity_production
 from sim.model.agents import Administration, Citizen, Firm
 from sim.model.budgeting import ParticipatoryBudget
+from sim.model.choice import RuleChoice
+from sim.model.events import Schedule, apply_due, check_schedule
 from sim.model.firms import FirmSector
 from sim.model.institutions import INSTITUTION_TABLES, Institutions
 from sim.model.levers import apply_levers, derive
-from sim.model.network import build_network, neighbour_means
+from sim.model.network import Neighbourhood, build_network
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.population import HUMP, draw_citizens
 from sim.model.record import StepRecord, took_part
@@ -47,6 +49,7 @@ from sim.model.service import Quality, quality_per_user, support
 from sim.model.step_parts import Decision, decide, respond
 from sim.model.turnover import move
 from sim.primitives.errors import InputError, Origin
+from sim.primitives.numeric import Scratch, mean
 
 __all__ = ["REPORTERS", "CoProductionModel"]
 #: Weight of the latest step in the co-production average that austerity cuts respond to.
@@ -61,16 +64,19 @@ class CoProductionModel(mesa.Model):
     What the last step computed is ``model.last_step`` (a `sim.model.record.StepRecord`).
     """
 
-    def __init__(self, *, rng=None, **params):
+    def __init__(self, *, rng=None, events=None, **params):
         """Build the population, network, rules and service from keyword parameters.
 
         Args:
             rng: Seed (int) or numpy Generator; same seed and parameters, same results.
+            events: Timed policy changes (`sim.model.events`): ``[{"month": 24, "set":
+                {"fine": 0.0}, "label": "..."}, ...]``, applied at the start of their month.
             **params: Model parameters (see `sim.model.parameters.MODEL_PARAMS`).
         """
         super().__init__(rng=rng)
         try:
             self.p = p = resolve_model_params(params)
+            self.policy_events = Schedule(check_schedule(events or (), p))
         except InputError as err:
             raise err.at(Origin("constructor", type(self).__name__)) from None
         self.rules = Rules.build(p)
@@ -86,12 +92,14 @@ class CoProductionModel(mesa.Model):
         )
         self.degree = np.diff(self.adjacency.indptr)
         self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
-        # Incentive factors, the data-sharing base and the like are fixed while the levers
-        # are: computed once (and again when a lever changes, `set_levers`).
-        derive(self)
+        self.neighbourhood = Neighbourhood(self.adjacency, self.degree)
+        self.scratch = Scratch(n)  # work arrays of the step (no temporaries at a million citizens)
         for rule in self.rules:
             rule.setup(self.citizens, self.rng)
         self.citizens.assigned = self.rules.responsibility.assigned
+        # Incentive factors, the data-sharing base and the like are fixed while the levers
+        # are: computed once (and again when a lever changes, `set_levers`).
+        derive(self)
         self.firms = FirmSector(p, self.rng)
         self.substitute_value = 0.0  # private alternative offered by substitutive firms
         self.citizen_agents = [Citizen(self, i) for i in range(n)]
@@ -110,6 +118,7 @@ class CoProductionModel(mesa.Model):
         # Civil society, personal budgets, the life-cycle, engagement (`sim.model.institutions`).
         self.institutions = Institutions(self)
         self.civil_society = self.institutions.civil  # what `Organisation` agents view
+        self.choice = RuleChoice(p)  # collective choice of rules (`sim.model.choice`); no draws
         self.datacollector = OutcomeCollector(
             model_reporters=collector_reporters(),
             tables={"budgeting": self.budgeting.columns, **INSTITUTION_TABLES},
@@ -137,12 +146,13 @@ class CoProductionModel(mesa.Model):
         prev = c.contribution
         needs_active = rules.sanctions.needs_neighbour_active
         first = self.steps == 1  # nothing observed yet: expect what one believes
-        columns = [prev, c.efficacy]
+        columns = self.scratch("observed", columns=3 if needs_active else 2)
+        columns[:, 0] = prev
+        columns[:, 1] = c.efficacy
         if needs_active:  # monitors: who gave something last month and still punishes
-            columns.append((prev > 0) * c.punish)
-        visible = float(prev.mean())
-        means = neighbour_means(self.adjacency, np.column_stack(columns), self.degree,
-                                np.array([visible, self.p["initial_efficacy"], 0.0][: len(columns)]))
+            columns[:, 2] = (prev > 0) * c.punish
+        visible = mean(prev)
+        means = self.neighbourhood.means(columns, [visible, self.p["initial_efficacy"], 0.0][: columns.shape[1]])
         self.neighbour_efficacy = means[:, 1]
         if first:  # expect neighbours to give, and to monitor, as one believes they do
             belief = c.belief.copy()
@@ -152,6 +162,9 @@ class CoProductionModel(mesa.Model):
 
     def step(self) -> None:
         """Advance the whole population by one month and collect the outcomes."""
+        apply_due(self)  # this month's timed policy changes (`sim.model.events`)
+        if (chosen := self.choice.step(self)) is not None:  # users choose their rules (`sim.model.choice`)
+            apply_levers(self, chosen)
         c, p, rules = self.citizens, self.p, self.rules
         self.moved = move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
@@ -160,23 +173,26 @@ class CoProductionModel(mesa.Model):
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
         c.eligible = rules.access.eligible(c)
         d: Decision = decide(self, ctx)
-        acts = individual_acts(c.uses, c.engagement, d.report_propensity,
-                               c.trust * self.data_base, p, self.rng)
+        consent = np.multiply(c.trust, self.data_base, out=self.scratch("consent"))
+        acts = individual_acts(c.uses, c.engagement, d.report_propensity, consent, p, self.rng, self.scratch)
         liable = c.uses & c.eligible
-        sanction = rules.sanctions.apply(ctx, liable & (d.contribution < d.norm), liable,
-                                         d.contribution > 0, self.rng)
-        c.trust[sanction.wrongful] *= 1.0 - p["wrongful_trust_loss"]
+        enforces = rules.sanctions.enforces
+        # With no rule there is no norm: nobody offends.
+        offenders = liable & (d.contribution < d.norm) if enforces else np.zeros(c.n, dtype=bool)
+        sanction = rules.sanctions.apply(ctx, offenders, liable, d.contribution > 0, self.rng)
+        if enforces:
+            c.trust[sanction.wrongful] *= 1.0 - p["wrongful_trust_loss"]
         production, effort_ratio = self._produce()
         record = StepRecord(self.steps, p["min_hours"], d.contribution, d.contribution * c.time_budget,
-                            d.willing, c.eligible, d.admitted, c.uses, c.time_budget >= p["min_hours"],
+                            d.willing, c.eligible, d.admitted, c.uses, self.able,
                             acts.reports, acts.shared, np.zeros(c.n, dtype=bool), d.lost,
                             c.ever_active.copy())
         record.fines = sanction.fines
         record.punishing_cost = np.broadcast_to(sanction.punisher_cost, (c.n,))
         citizens_quality, handled = respond(self, record, support(effort_ratio, p["complementarity"]))
         reward_paid, reward_cost = rules.rewards.apply(d.contribution)
-        firms = self.firms.step(self.share_online * float(np.count_nonzero(c.uses)), c.n,
-                                self.quality_per_user, self.rng)
+        users = float(np.count_nonzero(c.uses))
+        firms = self.firms.step(self.share_online * users, c.n, self.quality_per_user, self.rng)
         self.substitute_value = firms.substitute_value
         admin_quality = production
         pb = self.budgeting.step(self.steps, c, self.adjacency, rules.voting, self.rng)
@@ -195,26 +211,28 @@ class CoProductionModel(mesa.Model):
                             p["data_value"] * float(np.count_nonzero(acts.shared)) / c.n])
         before = self.service.total
         quality = self.service.step(p["depreciation"], inflows)
-        self.quality_per_user = quality_per_user(quality, float(np.count_nonzero(c.uses)) / c.n,
-                                                 self.share_online, p)
+        self.quality_per_user = quality_per_user(quality, users / c.n, self.share_online, p)
         self._learn(record, effort_ratio)
         admin_cost = (admin_quality + p["handling_cost"] * handled + sanction.admin_cost
                       + reward_cost + rules.responsibility.cost() + inst.cost)
         for admin in self.administrations:
             admin.cost = admin_cost / len(self.administrations)
-        payoff = c.payoff
+        payoff, term = c.payoff, self.scratch("payoff_term")
         np.multiply(c.uses, self.institutions.received(self.quality_per_user), out=payoff)
-        payoff += np.where(c.uses, 0.0, c.outside)  # non-users have their private alternative
-        payoff -= c.cost * d.contribution
-        payoff -= sanction.fines
-        payoff -= sanction.punisher_cost
+        # Non-users have their private alternative (finite and >= 0, so this is exactly
+        # ``np.where(uses, 0, outside)``).
+        payoff += np.multiply(c.outside, ~c.uses, out=term)
+        payoff -= np.multiply(c.cost, d.contribution, out=term)
+        if enforces:  # (subtracting no fines is the identity)
+            payoff -= sanction.fines
+            payoff -= sanction.punisher_cost
         payoff += reward_paid
         c.contribution = d.contribution
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
-                         admin_cost, float(payoff.mean()) - admin_cost, rules.sanctions.perceived,
+                         admin_cost, mean(payoff) - admin_cost, rules.sanctions.perceived,
                          firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)),
-                         self.institutions.outcomes())
-        record.outcomes = measure(record, c, p, agg)
+                         self.choice.outcomes(), self.institutions.outcomes())
+        record.outcomes = measure(record, c, p, agg, self.strata, self.scratch)
         c.ever_active |= took_part(record)
         self.last_step = record
         self.datacollector.collect(self)
@@ -236,14 +254,18 @@ class CoProductionModel(mesa.Model):
         c, p = self.citizens, self.p
         if not self.rules.response.administered:  # a lab game: nobody to trust or learn about
             return
-        received = np.broadcast_to(self.institutions.received(self.quality_per_user), (c.n,)).astype(np.float64)
+        # One value when everyone judges the same service; per citizen with personal budgets.
+        received = self.institutions.received(self.quality_per_user)
         standard = p["quality_standard"]
-        target = learning.trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p)
-        learning.update_trust(c.trust, target, p["trust_gain"], p["trust_loss"])
-        learning.update_expectation(c.expectation, received, p["expectation_learning"])
+        work = self.scratch
+        target = learning.trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p,
+                                       work=work)
+        learning.update_trust(c.trust, target, p["trust_gain"], p["trust_loss"], work=work)
+        learning.update_expectation(c.expectation, received, p["expectation_learning"], work=work)
         publicity = p["feedback_publicity"]
-        observed = (1.0 - publicity) * self.neighbour_efficacy + publicity * self.published
-        learning.learn_by_observation(c.efficacy, observed, p)
+        observed = np.multiply(1.0 - publicity, self.neighbour_efficacy, out=work("observed_efficacy"))
+        observed += publicity * self.published
+        learning.learn_by_observation(c.efficacy, observed, p, work=work)
 
 
 def _signature() -> inspect.Signature:
@@ -251,6 +273,7 @@ def _signature() -> inspect.Signature:
     kw = inspect.Parameter.KEYWORD_ONLY
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     params.append(inspect.Parameter("rng", kw, default=None))
+    params.append(inspect.Parameter("events", kw, default=None))
     params += [inspect.Parameter(name, kw, default=p.default) for name, p in MODEL_PARAMS.items()]
     return inspect.Signature(params)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.primitives.numeric import Scratch, clip
 from sim.primitives.params import Param
 from sim.primitives.sources import BANDURA, EREV_ROTH, FG2010, JAMES, SJOBERG, SLOVIC, VAN_RYZIN
 
@@ -46,19 +47,26 @@ def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
     """Move beliefs toward a mix of neighbours' and the visible aggregate contribution."""
     w = p["neighbour_weight"]
     lam = p["belief_learning"]
-    target = w * neighbour_mean + (1.0 - w) * visible_mean
+    target = np.multiply(w, neighbour_mean)
+    target += (1.0 - w) * visible_mean
     belief *= 1.0 - lam
-    belief += lam * target
+    target *= lam
+    belief += target
     return belief
 
 
-def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float) -> None:
-    """Citizens whose input matured move toward 1 if it was acted on, else toward 0."""
+def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float) -> np.ndarray:
+    """Citizens whose input matured move toward 1 if it was acted on, else toward 0.
+
+    Returns:
+        The indices of the citizens who learned (those heard).
+    """
     idx = np.flatnonzero(heard)
     efficacy[idx] += rate * (acted[idx] - efficacy[idx])
+    return idx
 
 
-def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict) -> None:
+def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict, work: Scratch | None = None) -> None:
     """Everyone: toward what neighbours and public signals show, and back toward the prior.
 
     Args:
@@ -66,35 +74,49 @@ def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict) ->
         observed: What each citizen can observe of responsiveness this month (neighbours'
             mean efficacy mixed with the published share of input acted on).
         p: Resolved model parameters.
+        work: Work arrays for the intermediate terms (fresh arrays if None).
     """
-    efficacy += p["social_learning"] * (observed - efficacy)
-    efficacy += p["efficacy_forgetting"] * (p["initial_efficacy"] - efficacy)
-    np.clip(efficacy, 0.0, 1.0, out=efficacy)
+    move = np.subtract(observed, efficacy, out=None if work is None else work("efficacy_move"))
+    move *= p["social_learning"]
+    efficacy += move
+    np.subtract(p["initial_efficacy"], efficacy, out=move)
+    move *= p["efficacy_forgetting"]
+    efficacy += move
+    clip(efficacy, 0.0, 1.0, out=efficacy)
 
 
-def trust_target(prior, received, standard, effort_ratio, expectation, p) -> np.ndarray:  # noqa: PLR0917
+def trust_target(prior, received, standard, effort_ratio, expectation, p,  # noqa: PLR0917
+                 work: Scratch | None = None) -> np.ndarray:
     """Trust each citizen's experience supports (levels, not growth rates), in [0, 1].
 
     ``prior + w_perf (received/standard - 1) + w_effort (effort ratio - 1)
     + w_disc (received - expected) / expected``, with the performance and disconfirmation
-    terms bounded to [-1, 1] each.
+    terms bounded to [-1, 1] each. `received` is per citizen or one value for everybody;
+    intermediate terms (and the result) go into `work` arrays if given.
     """
-    perf = np.clip(received / standard - 1.0, -1.0, 1.0)
-    disc = np.clip((received - expectation) / np.maximum(expectation, 0.05 * standard), -1.0, 1.0)
-    target = prior + p["performance_weight"] * perf
-    target += p["trust_effort_weight"] * float(np.clip(effort_ratio - 1.0, -1.0, 1.0))
-    target += p["disconfirmation_weight"] * disc
-    return np.clip(target, 0.0, 1.0, out=target)
+    work = work or Scratch(np.shape(prior)[0])
+    perf = clip(received / standard - 1.0, -1.0, 1.0)
+    disc = np.subtract(received, expectation, out=work("disconfirmation"))
+    disc /= np.maximum(expectation, 0.05 * standard, out=work("expected_floor"))
+    clip(disc, -1.0, 1.0, out=disc)
+    target = np.add(prior, p["performance_weight"] * perf, out=work("trust_target"))
+    target += p["trust_effort_weight"] * float(clip(effort_ratio - 1.0, -1.0, 1.0))
+    disc *= p["disconfirmation_weight"]
+    target += disc
+    return clip(target, 0.0, 1.0, out=target)
 
 
-def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float) -> None:
+def update_trust(trust: np.ndarray, target: np.ndarray, gain: float, loss: float,
+                 work: Scratch | None = None) -> None:
     """Trust moves toward its target: at rate `gain` when rising, `loss` when falling."""
-    step = target - trust
+    step = np.subtract(target, trust, out=None if work is None else work("trust_step"))
     step *= np.where(step > 0, gain, loss)
     trust += step
-    np.clip(trust, 0.0, 1.0, out=trust)
+    clip(trust, 0.0, 1.0, out=trust)
 
 
-def update_expectation(expectation: np.ndarray, received: np.ndarray, rate: float) -> None:
-    """Expected quality adapts toward the quality received (adaptive expectations)."""
-    expectation += rate * (received - expectation)
+def update_expectation(expectation: np.ndarray, received, rate: float, work: Scratch | None = None) -> None:
+    """Expected quality adapts toward the quality received (per citizen, or one value)."""
+    move = np.subtract(received, expectation, out=None if work is None else work("expectation_move"))
+    move *= rate
+    expectation += move

@@ -20,6 +20,8 @@ from sim.governance import REGISTRY, make_rule
 from sim.model import behaviour
 from sim.model.administration import integration_efficiency
 from sim.model.agreements import agreement_efficiency, partners
+from sim.model.budgeting import PB_PARAMS
+from sim.model.derived import citizen_terms
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.service import online_share_of
 from sim.primitives.errors import InputError, Problem
@@ -28,10 +30,17 @@ from sim.primitives.errors import InputError, Problem
 STRUCTURAL: frozenset[str] = frozenset(
     name for name, p in MODEL_PARAMS.items() if p.section == "population"
 ) | {"groups", "group_size", "firms", "administrations", "initial_quality"}
+#: The participatory budget's levers (it follows a change of them, `ParticipatoryBudget.relever`).
+PB_NAMES: frozenset[str] = frozenset(p.name for p in PB_PARAMS)
 
 
 def derive(model: Any) -> None:
-    """(Re)compute what the model derives from its parameters once per setting."""
+    """(Re)compute what the model derives from its parameters once per setting.
+
+    With the incentive factors and the like, the per-citizen terms of the decision rule
+    and the outcomes' strata (`sim.model.derived`), so a step computes them once per
+    setting rather than once a month.
+    """
     p, c = model.p, model.citizens
     reward = model.rules.rewards.rate()
     model.cost_factor, model.private_gain = behaviour.incentive_factors(
@@ -51,6 +60,7 @@ def derive(model: Any) -> None:
                              strict=False):
         admin.partners = theirs
     model.share_online = online_share_of(p["channel"], p["online_share"])
+    citizen_terms(model)
 
 
 def apply_levers(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,5 +90,7 @@ def apply_levers(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
                     setattr(rule, p.name, changed[p.name])
     if "responsibility" in changed:
         model.citizens.assigned = model.rules.responsibility.assigned
+    if changed.keys() & (PB_NAMES | {"production"}):  # the budget follows production
+        model.budgeting.relever(model.citizens, model.rng)
     derive(model)
     return changed

@@ -29,22 +29,29 @@ def gini(values: np.ndarray) -> float:
 
     Uses the sorted-rank formula G = sum((2i - n - 1) x_i) / (n sum x) with i = 1..n.
     """
-    n = values.shape[0]
-    total = float(values.sum())
-    if n == 0 or total <= 0.0:
-        return 0.0
-    return dot(_gini_weights(n), np.sort(values)) / (n * total)
+    return concentration(values, 0.01)[0]
 
 
 def top_share(values: np.ndarray, fraction: float = 0.01) -> float:
-    """Share of the total held by the top `fraction` of holders (at least one holder)."""
+    """Share of the total held by the top `fraction` of holders (at least one holder).
+
+    The top holders are summed in ascending order, from a sort: ``np.partition`` leaves
+    them in an order that depends on the CPU's SIMD instructions (NumPy partitions with
+    x86-simd-sort where it can), which would make the sum differ between machines in its
+    last bits.
+    """
+    return concentration(values, fraction)[1]
+
+
+def concentration(values: np.ndarray, fraction: float = 0.01) -> tuple[float, float]:
+    """(`gini`, `top_share` of the top `fraction`) of non-negative values, from one sort."""
     n = values.shape[0]
     total = float(values.sum())
     if n == 0 or total <= 0.0:
-        return 0.0
+        return 0.0, 0.0
+    ordered = np.sort(values)
     k = max(1, int(np.ceil(fraction * n)))
-    top = np.partition(values, n - k)[n - k :]
-    return float(top.sum()) / total
+    return dot(_gini_weights(n), ordered) / (n * total), float(ordered[n - k :].sum()) / total
 
 
 def group_gap(active: np.ndarray, group: np.ndarray, groups: int) -> float:

@@ -53,6 +53,7 @@ class StepRecord:
         fines: Fine paid this month (sanctions), in units of a month's time-budget cost.
         punishing_cost: Cost of punishing others this month (peer sanctions), same units.
         outcomes: The reporters' values for this step (`sim.model.reporters.REPORTERS`).
+        classes: The citizens' classification, once computed (`classify`).
     """
 
     step: int
@@ -74,40 +75,90 @@ class StepRecord:
     fines: np.ndarray | None = None
     punishing_cost: np.ndarray | None = None
     outcomes: dict[str, float] = field(default_factory=dict)
+    classes: Classification | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Who did what this month, each citizen classified once (the definitions above).
+
+    Attributes:
+        collective: Gave at least ``min_hours`` of collective effort.
+        individual: Did an individual act (report, data share, participatory-budget vote).
+        took_part: Took part in any act.
+        excluded: Barred or rationed out by the access rule.
+        exited: Stopped after losing trust or being ignored.
+        free_riding: Used the service, could contribute, contributed nothing while others did.
+    """
+
+    collective: np.ndarray
+    individual: np.ndarray
+    took_part: np.ndarray
+    excluded: np.ndarray
+    exited: np.ndarray
+    free_riding: np.ndarray
+
+
+def classify(record: StepRecord) -> Classification:
+    """The record's classification, computed on first use and kept with the record.
+
+    Call it once the step has filled the record (the model does, when it measures the
+    outcomes); the record's arrays are not changed afterwards.
+    """
+    if record.classes is not None:
+        return record.classes
+    collective = np.greater_equal(record.hours, record.min_hours)
+    individual = np.greater(record.reports, 0)
+    individual |= record.shared
+    individual |= record.voted
+    took_part = individual | collective
+    absent = ~took_part
+    # Excluded: absent, and barred (not eligible) or rationed (willing, eligible, not admitted).
+    barred = ~record.eligible
+    rationed = record.willing & record.eligible
+    rationed &= ~record.admitted
+    barred |= rationed
+    excluded = np.bitwise_and(absent, barred, out=barred)
+    exited = record.lost & record.was_active
+    exited &= absent
+    exited &= ~excluded
+    if took_part.any():
+        free_riding = record.uses & record.eligible
+        free_riding &= record.able
+        free_riding &= absent
+        free_riding &= ~excluded
+        free_riding &= ~exited
+    else:
+        free_riding = np.zeros_like(took_part)
+    record.classes = Classification(collective, individual, took_part, excluded, exited, free_riding)
+    return record.classes
 
 
 def took_part_collective(record: StepRecord) -> np.ndarray:
     """Gave at least ``min_hours`` of collective effort this month."""
-    return record.hours >= record.min_hours
+    return classify(record).collective
 
 
 def took_part_individual(record: StepRecord) -> np.ndarray:
     """Did an individual act: a report, a data share, a participatory-budget vote."""
-    return (record.reports > 0) | record.shared | record.voted
+    return classify(record).individual
 
 
 def took_part(record: StepRecord) -> np.ndarray:
     """Took part in any co-production act this month."""
-    return took_part_collective(record) | took_part_individual(record)
+    return classify(record).took_part
 
 
 def excluded(record: StepRecord) -> np.ndarray:
     """Did not take part because the access rule barred or rationed it."""
-    rationed = record.willing & record.eligible & ~record.admitted
-    return ~took_part(record) & (~record.eligible | rationed)
+    return classify(record).excluded
 
 
 def exited(record: StepRecord) -> np.ndarray:
     """Stopped after losing trust or being ignored: took part before, not now, not excluded."""
-    return record.lost & record.was_active & ~took_part(record) & ~excluded(record)
+    return classify(record).exited
 
 
 def free_riding(record: StepRecord) -> np.ndarray:
     """Used the service, could contribute, contributed nothing while others did."""
-    active = took_part(record)
-    if not active.any():
-        return np.zeros_like(active)
-    out = record.uses & record.eligible & record.able & ~active
-    out &= ~excluded(record)
-    out &= ~exited(record)
-    return out
+    return classify(record).free_riding

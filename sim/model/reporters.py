@@ -17,17 +17,11 @@ import mesa
 import numpy as np
 
 from sim.model.institutions import INSTITUTION_OUTCOMES, INSTITUTION_SHARES
-from sim.model.metrics import gini, group_gap, share, top_share
+from sim.model.metrics import concentration, share
 from sim.model.population import TYPE_NAMES
-from sim.model.record import (
-    StepRecord,
-    excluded,
-    exited,
-    free_riding,
-    took_part_collective,
-    took_part_individual,
-)
+from sim.model.record import StepRecord, classify
 from sim.model.service import SOURCES
+from sim.primitives.numeric import Scratch, mean
 
 #: Model reporter names, in the order the DataCollector records them.
 REPORTERS: tuple[str, ...] = (
@@ -40,13 +34,15 @@ REPORTERS: tuple[str, ...] = (
     *(f"participation_{t}" for t in TYPE_NAMES),
     "contribution_gini", "top1_share", "admin_cost", "active_firms", "welfare",
     "data_contributions", "public_use", "firm_free_rider_share",
+    "rule_chosen_option", "rule_choice_support",
     *INSTITUTION_OUTCOMES,
 )
 #: Outcomes that are shares of citizens (or of firms), in [0, 1].
 SHARES: frozenset[str] = frozenset(
     name for name in REPORTERS
     if name.startswith(("participation", "free_rider", "exit", "excluded", "public_use", "data_",
-                        "firm_free", "efficacy", "trust", "legitimacy", "top1", "contribution_gini"))
+                        "firm_free", "efficacy", "trust", "legitimacy", "top1", "contribution_gini",
+                        "rule_choice_support"))
     or name == "mean_contribution" or name in INSTITUTION_SHARES
 )
 
@@ -63,6 +59,7 @@ class Aggregates:
         legitimacy: Legitimacy of the sanction regime (1 with no sanctions).
         firm_free_rider_share: Share of active firms not contributing back.
         active_firms: Number of active firms.
+        choice: The collective choice's reporters (`sim.model.choice.RuleChoice.outcomes`).
         institutions: Civil society's, budgets', the life-cycle's and engagement's outcomes.
     """
 
@@ -73,52 +70,115 @@ class Aggregates:
     legitimacy: float
     firm_free_rider_share: float
     active_firms: int
+    choice: dict[str, float] = field(default_factory=dict)
     institutions: dict[str, float] = field(default_factory=dict)
 
 
 def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
     k = int(np.count_nonzero(mask))
-    return float(values[mask].mean()) if k else float("nan")
+    return mean(np.compress(mask, values)) if k else float("nan")  # compress: values[mask], faster
 
 
-def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates) -> dict[str, float]:
-    """Every reporter's value for one step, in `REPORTERS` order."""
-    acts = took_part_individual(record)
-    collective = took_part_collective(record)
-    active = acts | collective
-    out_of = excluded(record)
+@dataclass(frozen=True)
+class Strata:
+    """The subpopulations outcomes are broken down by: groups and contributor types.
+
+    Attributes:
+        groups: One mask per socio-economic group (0 = most deprived).
+        types: One mask per contributor type (`TYPE_NAMES` order).
+        group_sizes: Citizens in each group.
+        type_sizes: Citizens of each type.
+    """
+
+    groups: tuple[np.ndarray, ...]
+    types: tuple[np.ndarray, ...]
+    group_sizes: tuple[int, ...]
+    type_sizes: tuple[int, ...]
+
+    @classmethod
+    def of(cls, citizens: Any, groups: int) -> Strata:
+        """The strata of a population (kept by the model; updated when residents are replaced)."""
+        by_group = tuple(citizens.group == g for g in range(groups))
+        by_type = tuple(citizens.ctype == k for k in range(len(TYPE_NAMES)))
+        return cls(by_group, by_type, tuple(int(np.count_nonzero(m)) for m in by_group),
+                   tuple(int(np.count_nonzero(m)) for m in by_type))
+
+    def moved(self, citizens: Any, idx: np.ndarray) -> Strata:
+        """The strata once newcomers took the homes `idx` (their group and type are their own)."""
+        group, ctype = citizens.group[idx], citizens.ctype[idx]
+        for g, mask in enumerate(self.groups):
+            mask[idx] = group == g
+        for k, mask in enumerate(self.types):
+            mask[idx] = ctype == k
+        return Strata(self.groups, self.types, tuple(int(np.count_nonzero(m)) for m in self.groups),
+                      tuple(int(np.count_nonzero(m)) for m in self.types))
+
+    @staticmethod
+    def shares(active: np.ndarray, masks: tuple[np.ndarray, ...], sizes: tuple[int, ...],
+               work: np.ndarray) -> list[float]:
+        """``share(active, within=mask)`` for each mask (0 for an empty one)."""
+        return [float(np.count_nonzero(np.bitwise_and(active, m, out=work))) / k if k else 0.0
+                for m, k in zip(masks, sizes, strict=True)]
+
+
+def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa: PLR0917
+            strata: Strata | None = None, work: Scratch | None = None) -> dict[str, float]:
+    """Every reporter's value for one step, in `REPORTERS` order.
+
+    Args:
+        record: The step's record.
+        citizens: The population's state after the step.
+        p: Resolved model parameters.
+        agg: The step's model-level results.
+        strata: The population's `Strata`, if already known (they never change).
+        work: Work arrays for the intermediate terms (fresh arrays if None).
+    """
+    classes = classify(record)
+    active = classes.took_part
     n_active = int(np.count_nonzero(active))
     groups = p["groups"]
-    hours = record.hours + p["act_hours"] * (record.reports + record.shared + record.voted)
+    strata = strata or Strata.of(citizens, groups)
+    work = work or Scratch(active.shape[0])
+    # Hours of every act: collective hours plus ``act_hours`` per individual act.
+    hours = np.add(record.reports, record.shared, out=work("act_hours"))
+    hours += record.voted
+    hours *= p["act_hours"]
+    hours += record.hours
+    mask = work("stratum", bool)
+    by_group = strata.shares(active, strata.groups, strata.group_sizes, mask)
+    by_type = strata.shares(active, strata.types, strata.type_sizes, mask)
+    present = [rate for rate, k in zip(by_group, strata.group_sizes, strict=True) if k]
+    hours_gini, top1 = concentration(hours, 0.01)
     out: dict[str, float] = {
         "participation": share(active),
-        "participation_individual": share(acts),
-        "participation_collective": share(collective),
-        "hours_per_participant": float(hours[active].sum()) / n_active if n_active else 0.0,
-        "mean_contribution": float(record.contribution.mean()),
+        "participation_individual": share(classes.individual),
+        "participation_collective": share(classes.collective),
+        "hours_per_participant": float(np.compress(active, hours).sum()) / n_active if n_active else 0.0,
+        "mean_contribution": mean(record.contribution),
         "quality": float(agg.quality_stocks.sum()),
         **{f"quality_{s}": float(v) for s, v in zip(SOURCES, agg.quality_stocks, strict=True)},
         "quality_growth": agg.quality_growth,
-        "free_rider_share": share(free_riding(record)),
-        "exit_share": share(exited(record)),
-        "excluded_share": share(out_of),
-        "trust": float(citizens.trust.mean()),
-        "efficacy": float(citizens.efficacy.mean()),
-        "efficacy_heard": _mean_where(citizens.efficacy, citizens.feedback == 1),
-        "efficacy_ignored": _mean_where(citizens.efficacy, citizens.feedback == 0),
+        "free_rider_share": share(classes.free_riding),
+        "exit_share": share(classes.exited),
+        "excluded_share": share(classes.excluded),
+        "trust": mean(citizens.trust),
+        "efficacy": mean(citizens.efficacy),
+        "efficacy_heard": _mean_where(citizens.efficacy, np.equal(citizens.feedback, 1, out=mask)),
+        "efficacy_ignored": _mean_where(citizens.efficacy, np.equal(citizens.feedback, 0, out=mask)),
         "legitimacy": agg.legitimacy,
-        "inclusiveness_gap": group_gap(active, citizens.group, groups),
-        "participation_most_deprived": share(active, within=citizens.group == 0),
-        "participation_least_deprived": share(active, within=citizens.group == groups - 1),
-        **{f"participation_{t}": share(active, within=citizens.ctype == k) for k, t in enumerate(TYPE_NAMES)},
-        "contribution_gini": gini(hours),
-        "top1_share": top_share(hours, 0.01),
+        "inclusiveness_gap": max(present) - min(present) if len(present) >= 2 else 0.0,
+        "participation_most_deprived": by_group[0],
+        "participation_least_deprived": by_group[groups - 1],
+        **{f"participation_{t}": by_type[k] for k, t in enumerate(TYPE_NAMES)},
+        "contribution_gini": hours_gini,
+        "top1_share": top1,
         "admin_cost": agg.admin_cost,
         "active_firms": agg.active_firms,
         "welfare": agg.welfare,
         "data_contributions": share(record.shared),
         "public_use": share(record.uses),
         "firm_free_rider_share": agg.firm_free_rider_share,
+        **agg.choice,
         **dict.fromkeys(INSTITUTION_OUTCOMES, 0.0), **agg.institutions,
     }
     return {name: out[name] for name in REPORTERS}

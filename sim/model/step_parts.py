@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.governance import StepContext
+from sim.governance import Response, StepContext
 from sim.model import behaviour, learning
 from sim.model.record import StepRecord
+from sim.primitives.numeric import clip
 
 
 @dataclass(frozen=True)
@@ -41,34 +42,46 @@ class Decision:
 
 
 def decide(model: Any, ctx: StepContext) -> Decision:
-    """Collective effort, report propensity and access for this month (all citizens at once)."""
-    c, p, rules = model.citizens, model.p, model.rules
+    """Collective effort, report propensity and access for this month (all citizens at once).
+
+    The terms that do not change while the levers do (motivation, need, threshold, the
+    trust a citizen started with) come from `sim.model.levers.derive`; the intermediate
+    terms are computed in place, in the model's work arrays (`model.scratch`).
+    """
+    c, p, rules, work = model.citizens, model.p, model.rules, model.scratch
     sanctions = rules.sanctions
-    tau = behaviour.schedule(c.slope, c.level, model.hump, c.belief)
-    motive = behaviour.loafing_factor(p["task_group_size"], c.assigned, p["loafing"])
+    tau = behaviour.schedule(c.slope, c.level, model.hump, c.belief, out=work("tau"))
+    motive = model.motive
     if sanctions.enforces:  # sanctions seen as illegitimate crowd out willingness
         motive = motive * (1.0 - p["crowding_out"] * (1.0 - sanctions.perceived))
     if rules.response.administered:
-        shortfall = 1.0 - model.quality_per_user / (c.need * p["quality_standard"])
-        np.clip(shortfall, 0.0, 1.0, out=shortfall)
-        context = motive * (1.0 + p["need_weight"] * shortfall)
-        trust_now = behaviour.factor(c.trust, p["trust_weight"], p["trust_reference"])
-        trust_then = behaviour.factor(c.trust_prior, p["trust_weight"], p["trust_reference"])
-        efficacy_now = behaviour.factor(c.efficacy, p["efficacy_weight"], p["initial_efficacy"])
+        # context = motive x (1 + need weight x shortfall of the service below one's need)
+        context = np.divide(model.quality_per_user, model.need_standard)
+        np.subtract(1.0, context, out=context)
+        clip(context, 0.0, 1.0, out=context)
+        context *= p["need_weight"]
+        context += 1.0
+        context *= motive
+        trust_now = behaviour.factor(c.trust, p["trust_weight"], p["trust_reference"], out=work("trust_now"))
+        efficacy_now = behaviour.factor(c.efficacy, p["efficacy_weight"], p["initial_efficacy"],
+                                        out=work("efficacy_now"))
     else:  # a lab game: no administration to trust, no service to need
-        context = motive
-        trust_now = trust_then = efficacy_now = np.ones(c.n)
+        context = np.array(motive)
+        trust_now, efficacy_now = np.ones(c.n), np.ones(c.n)
     institutions = model.institutions
     if (mobilised := institutions.motivation()) is not None:  # organisations, campaigns
         context = context * mobilised
-    want = behaviour.willingness(tau, context * trust_now * efficacy_now, model.cost_factor, model.private_gain)
-    then = behaviour.willingness(tau, context * trust_then, model.cost_factor, model.private_gain)
-    behaviour.add_noise(want, p["decision_noise"], model.rng)
+    then = np.multiply(context, model.trust_then, out=work("then"))
+    behaviour.willingness(tau, then, model.cost_factor, model.gains, out=then)
+    context *= trust_now
+    context *= efficacy_now
+    want = behaviour.willingness(tau, context, model.cost_factor, model.gains, out=context)
+    behaviour.add_noise(want, p["decision_noise"], model.rng, work=work("noise"))
     norm = sanctions.norm(ctx)
     if sanctions.enforces:
         liable = c.uses & c.eligible  # only they can be fined, so only they comply
         behaviour.comply(want, norm, sanctions.expected_fine(ctx) * liable, model.compliance_cost)
-    threshold = p["min_hours"] / np.maximum(c.time_budget, 1e-9)
+    threshold = model.threshold
     own = institutions.self_organised()  # members give through their organisation
     if own is not None:
         institutions.decided(want >= threshold)
@@ -80,11 +93,16 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     if own is not None:  # an organisation's boundary, not the access rule, admits its members
         admitted = admitted | (own & willing)
     want *= admitted
-    propensity = np.minimum(p["report_propensity"] * trust_now * efficacy_now, 1.0)
+    propensity = trust_now  # report propensity x trust factor x efficacy factor, at most 1
+    propensity *= p["report_propensity"]
+    propensity *= efficacy_now
+    np.minimum(propensity, 1.0, out=propensity)
     if (informed := institutions.informed()) is not None:  # an information campaign
-        propensity = np.minimum(propensity * informed, 1.0)
-    propensity_then = p["report_propensity"] * trust_then
-    lost = ((then >= threshold) & ~willing) | (propensity < 0.5 * propensity_then)
+        propensity *= informed
+        np.minimum(propensity, 1.0, out=propensity)
+    lost = then >= threshold
+    lost &= ~willing
+    lost |= np.less(propensity, model.half_propensity_then, out=work("lost_reports", bool))
     return Decision(want, willing, admitted, norm, propensity, lost)
 
 
@@ -93,23 +111,44 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
 
     Fills the record's ``heard`` and ``acted``; updates the published share acted on.
     """
-    c, p, rules = model.citizens, model.p, model.rules
+    c, p, rules, work = model.citizens, model.p, model.rules, model.scratch
     # Members of civil-society organisations deliver through them (`sim.model.civil_society`).
     effort = model.institutions.administered(record.contribution)
     response = rules.response.apply(effort, record.reports, model.rng)
-    acted_effort = np.zeros(c.n)
+    acted_effort = work("acted_effort")
     fixed = 0.0
     if response is not None:
         heard = response.heard
         record.heard, record.acted = heard, response.acted
         if rules.response.administered:
-            learning.learn_from_feedback(c.efficacy, heard, response.acted, p["efficacy_learning"])
-            c.feedback[heard] = response.acted[heard]
+            learned = learning.learn_from_feedback(c.efficacy, heard, response.acted, p["efficacy_learning"])
+            c.feedback[learned] = response.acted[learned]
         if (share := response.acted_share()) is not None:
             model.published = share
         np.multiply(response.effort, response.acted, out=acted_effort)
-        fixed = float(response.reports[response.acted].sum()) / c.n
+        fixed = fixed_reports(response, work) / c.n
+    else:
+        acted_effort.fill(0.0)
     raw = rules.interaction.coproduce(effort, acted_effort, c.skill)
     coproduced = p["coproduction_efficiency"] * raw * support + p["report_value"] * fixed
     model.coproduced = coproduced
     return coproduced, float(acted_effort.sum()) / max(c.n, 1) + fixed
+
+
+#: Largest integer up to which every integer is exact in float32.
+FLOAT32_EXACT = 2.0**24
+
+
+def fixed_reports(response: Response, work: Any) -> float:
+    """Matured reports acted on: ``response.reports[response.acted].sum()``, computed faster.
+
+    Reports are counts (whole numbers in float32): while their total stays below 2**24
+    every partial sum is exact, so summing them over all citizens (zero where not acted
+    on) gives the same number as summing the acted-on ones, in any order; beyond that
+    the original order is used.
+    """
+    acted_reports = np.multiply(response.reports, response.acted, out=work("acted_reports", np.float32))
+    total = float(np.add.reduce(acted_reports))
+    if total >= FLOAT32_EXACT:
+        total = float(response.reports[response.acted].sum())
+    return total

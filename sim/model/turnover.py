@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from sim.model import behaviour
+from sim.model.derived import citizen_terms
 from sim.model.population import HUMP, Citizens, draw_citizens
 from sim.primitives.params import Param
 
@@ -72,3 +73,4 @@ def _derive_for(model: Any, idx: np.ndarray) -> None:
         model.compliance_cost[idx] = np.maximum(c.cost[idx] - p["mpcr"] - model.rules.rewards.rate(), 0.0)
     model.data_base[idx] = 1.0 - c.privacy[idx] * (1.0 - p["data_control"])
     model.hump = np.flatnonzero(c.ctype == HUMP)
+    citizen_terms(model, idx)

@@ -2,8 +2,9 @@
 
 A `Campaign` is a sweep whose points are not all known in advance (an optimiser proposes
 them as it goes): the same manifest check (``experiment.json``, refused on ``--resume``
-if anything that decides the results changed), the same Parquet store (`sim.sweep.store`:
-atomic parts, completed runs read back from the parts themselves) and the same evaluators
+if anything that decides the results changed), the same one-writer lock (`sim.sweep.lock`),
+the same Parquet store (`sim.sweep.store`: atomic parts with checksums, verified by
+`sim.sweep.verify.scan` before a run counts) and the same evaluators
 (`sim.sweep.execute`: in process, a local pool, Dask). Run ids are ``point_id * stride +
 replicate``, so a point's runs have the same ids however the campaign was interrupted;
 `Campaign.run` runs only the runs of its points that are not in the store yet and returns
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -21,10 +23,13 @@ from typing import Any, Literal, TextIO
 import pandas as pd
 
 from sim.policy.measures import record_steps, run_measures
-from sim.sweep.coordinator import chunks, progress_bar
+from sim.primitives.errors import SetupError
+from sim.sweep.coordinator import chunks, progress_bar, write_part
 from sim.sweep.execute import Chunk, PointSpec, evaluator, schema_for
 from sim.sweep.experiment import code_fingerprint, digest
+from sim.sweep.lock import hold
 from sim.sweep.store import Store, iter_parts, prepare
+from sim.sweep.verify import Expected, scan
 
 Progress = Literal["auto", "always", "never"]
 
@@ -74,15 +79,23 @@ class Campaign:
         self.progress, self.stream = progress, stream or sys.stderr
         self.schema = schema_for(labels, outcomes, self.hash)
         self.pool = pool if pool is not None else evaluator(workers, scheduler)  # before touching out
+        self._lock = ExitStack()
         try:
-            prepare(self.out, {"format": 1, **manifest, "hash": self.hash, "experiment": canonical}, resume)
-            self.store = Store(self.out, self.hash, lambda run: len(self.record), points * stride)
-            done, self.notes = self.store.scan()
+            info = {"format": 1, **manifest, "hash": self.hash, "experiment": canonical}
+            self.notes = list(self._lock.enter_context(hold(self.out, f"coprod {manifest.get('kind', '')} --out {out}")))
+            try:
+                self.notes += prepare(self.out, info, resume)
+                found = scan(self.out, info, repair=True,
+                             want=Expected.campaign(self.hash, points * stride, stride, self.record))
+            except OSError as err:
+                raise SetupError(f"--out {out}: cannot write to it ({err.strerror or err})") from None
+            self.notes += found.notes
+            self.store = Store(self.out)
         except BaseException:
-            self.pool.close(cancel=True)
+            self.close(cancel=True)
             raise
         self._frames = [run_measures(t.to_pandas(), outcomes) for t in
-                        iter_parts(self.out, ["run_id", "step", *outcomes])] if done else []
+                        iter_parts(self.out, ["run_id", "step", *outcomes], keep=found.keep)] if found.keep else []
         self._measures: pd.DataFrame | None = None
         self.ran = 0
 
@@ -127,7 +140,7 @@ class Campaign:
                                         workers=self.pool.workers))
         try:
             for chunk, table in self.pool.imap(iter(work)):
-                self.store.write(table)
+                write_part(self.store, table, self.out)
                 self._frames.append(run_measures(table.to_pandas(), self.outcomes))
                 self._measures = None
                 self.ran += len(chunk.runs)
@@ -139,10 +152,11 @@ class Campaign:
             bar.close()
 
     def close(self, cancel: bool = False) -> None:
-        """Release the evaluator (with `cancel`, stop its workers at once)."""
+        """Release the evaluator (with `cancel`, stop its workers at once) and the folder."""
         if self.pool is not None:
             self.pool.close(cancel=cancel)
             self.pool = None
+        self._lock.close()
 
     def __enter__(self) -> Campaign:
         return self

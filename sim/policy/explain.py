@@ -26,6 +26,7 @@ from sim.governance import REGISTRY, family_params
 from sim.inputs.constraints import MODEL_CONSTRAINTS
 from sim.inputs.scenario import ScenarioBase
 from sim.inputs.schema import PATHS
+from sim.model.events import check_schedule
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.policy.campaign import Campaign, Point, Progress
 from sim.policy.measures import window_of
@@ -110,7 +111,10 @@ def levers_between(a: dict[str, Any], b: dict[str, Any], groups: dict[str, list[
         raise InputError(Problem("", f"the scenarios differ in {len(units)} levers ({', '.join(units)})",
                                  allowed=f"at most {MAX_LEVERS}; group them with --group NAME=param,param",
                                  origin=Origin("option", "--group")))
-    return [Lever(u, tuple(n for n in differ if owner.get(n, n) == u)) for u in units]
+    levers = [Lever(u, tuple(n for n in differ if owner.get(n, n) == u)) for u in units]
+    if a.get("events", []) != b.get("events", []):  # the timed policy changes switch as one lever
+        levers.append(Lever("events", ("events",)))
+    return levers
 
 
 def combination(a: dict[str, Any], b: dict[str, Any], levers: list[Lever], mask: int) -> dict[str, Any]:
@@ -122,9 +126,14 @@ def combination(a: dict[str, Any], b: dict[str, Any], levers: list[Lever], mask:
     mixed = dict(a)
     for i, lever in enumerate(levers):
         if mask >> i & 1:
-            mixed.update({p: b[p] for p in lever.params})
+            mixed.update({p: b.get(p, []) for p in lever.params})
+    events = mixed.pop("events", [])
     try:
-        return resolve_model_params(mixed)
+        params = resolve_model_params(mixed)
+        if events:  # the schedule must fit the levers it starts from
+            check_schedule(events, params)
+            params["events"] = events
+        return params
     except InputError as err:
         switched = [lev.name for i, lev in enumerate(levers) if mask >> i & 1]
         raise InputError(Problem("", f"A with only {', '.join(switched)} switched to B is not a valid model "

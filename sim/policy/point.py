@@ -19,8 +19,8 @@ from sim.inputs.schema import DOTTED, RUN_PARAMS
 from sim.model.reporters import REPORTERS
 from sim.policy.measures import window_of
 from sim.primitives.errors import Origin
+from sim.sweep.chunks import simulate
 from sim.sweep.constrain import repair as repair_point
-from sim.sweep.execute import simulate
 
 ORIGIN = Origin("constructor", "sim.run_point")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sim.inputs.events import path_kind
 from sim.inputs.experiment_fields import ExperimentFile
 from sim.inputs.scenario import ScenarioBase, apply_overrides
-from sim.inputs.schema import PATHS
 from sim.policy.measures import window_of
 from sim.primitives.errors import Origin
 from sim.sweep.constrain import base_value, repair
@@ -57,7 +57,7 @@ class Setting:
 
     def labels(self, *extra: tuple[str, type]) -> dict[str, type]:
         """Label columns and types: scenario, `extra`, then the levers and uncertainties."""
-        return {"scenario": str, **dict(extra), **{c: PATHS[c].kind for c in self.columns}}
+        return {"scenario": str, **dict(extra), **{c: path_kind(c) for c in self.columns}}
 
 
 def setting(spec: ExperimentFile, window: int | None, outcomes: tuple[str, ...] = ()) -> Setting:

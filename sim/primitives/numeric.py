@@ -1,4 +1,4 @@
-"""Numerical helpers every layer uses: machine-independent sums and mean-one draws."""
+"""Numerical helpers every layer uses: machine-independent sums, means, mean-one draws, work arrays."""
 
 from __future__ import annotations
 
@@ -39,3 +39,47 @@ def pareto_mean_one(rng: np.random.Generator, tail: float, n: int) -> np.ndarray
     scale = (tail - 1.0) / tail
     u = 1.0 - rng.random(n)  # in (0, 1]
     return np.minimum(scale * u ** (-1.0 / tail), PARETO_CAP)
+
+
+try:  # the ufunc `np.clip` calls, without its Python-level argument handling (NumPy 2)
+    from numpy._core.umath import clip as _clip  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another NumPy layout: the public function
+    _clip = np.clip
+
+
+def clip(values: np.ndarray, low: float, high: float, out: np.ndarray | None = None) -> np.ndarray:
+    """``np.clip(values, low, high, out=out)``: the same ufunc, called directly."""
+    return _clip(values, low, high, out=out)
+
+
+def mean(values: np.ndarray) -> float:
+    """Mean of a non-empty float64 array: the same number as ``values.mean()``.
+
+    ``ndarray.mean`` is NumPy's pairwise sum divided by the count; this does exactly that
+    without its Python-level bookkeeping (which costs more than the sum at 1,000 values).
+    """
+    return float(np.add.reduce(values)) / values.shape[0]
+
+
+class Scratch:
+    """Work arrays reused from step to step, one per name.
+
+    At millions of agents a fresh temporary costs more than the arithmetic done in it
+    (the kernel maps and zeroes its pages), so a step computes its intermediate terms in
+    named buffers instead. A buffer's content is garbage once the step that filled it is
+    over: never keep one (or a view of it) beyond that.
+    """
+
+    def __init__(self, n: int):
+        """Buffers of `n` rows."""
+        self.n = n
+        self._buffers: dict[tuple[str, type, int], np.ndarray] = {}
+
+    def __call__(self, name: str, dtype: type = np.float64, columns: int = 0) -> np.ndarray:
+        """The buffer called `name`: shape ``(n,)``, or ``(n, columns)`` if `columns` > 0."""
+        key = (name, dtype, columns)
+        buffer = self._buffers.get(key)
+        if buffer is None:
+            shape = (self.n, columns) if columns else (self.n,)
+            buffer = self._buffers[key] = np.empty(shape, dtype=dtype)
+        return buffer

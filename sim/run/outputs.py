@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 import sim
+from sim.inputs.events import events_of
 from sim.model.reporters import REPORTERS
 from sim.primitives.errors import SetupError
 from sim.primitives.files import atomic_folder
@@ -64,6 +65,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "steady": {r: _number(frame[r].iloc[-WINDOW:].mean()) for r in REPORTERS},
         "settled": {r: settled(frame[r].to_numpy(), WINDOW) for r in HEADLINE},
         "steady_window_months": WINDOW,
+        "events": [{"month": month, "label": label} for month, label in events_of(sc)],
     }
     if (tokens := game_tokens(result)) is not None:
         out["game"] = tokens
@@ -93,8 +95,12 @@ def settled_line(result: RunResult) -> str:
             "months; run longer (--steps) before reading a steady state.")
 
 
-def _plot(frame: pd.DataFrame, columns: tuple[str, ...], title: str, path: Path, panels: bool) -> None:
-    """Line plot of `columns` against step, one panel each when `panels` (Agg, no pyplot)."""
+def _plot(frame: pd.DataFrame, columns: tuple[str, ...], title: str, path: Path, *, panels: bool,
+          events: list[tuple[int, str]]) -> None:
+    """Line plot of `columns` against step, one panel each when `panels` (Agg, no pyplot).
+
+    Each timed policy change (`events`: month, label) is a dotted vertical line.
+    """
     from matplotlib.figure import Figure  # noqa: PLC0415 (matplotlib is slow to import)
 
     fig = Figure(figsize=(8, 3 * len(columns) if panels else 4.5), layout="constrained")
@@ -104,9 +110,14 @@ def _plot(frame: pd.DataFrame, columns: tuple[str, ...], title: str, path: Path,
         ax.plot(frame["step"], frame[column], label=column.replace("_", " "))
         ax.set_ylabel(column.replace("_", " ") if panels else "share")
         ax.grid(alpha=0.3)
+        for month, _ in events:
+            ax.axvline(month, color="0.4", linestyle=":", linewidth=1)
     if not panels:
         axes[0].set_ylim(-0.02, 1.02)
         axes[0].legend(loc="best")
+    for month, label in events:  # named once, at the top
+        axes[0].annotate(label, (month, 1.0), xycoords=("data", "axes fraction"), rotation=90, fontsize=7,
+                         va="top", ha="right", color="0.3")
     axes[-1].set_xlabel("step")
     fig.suptitle(title)
     fig.savefig(path, dpi=100)
@@ -131,6 +142,7 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> dict[str, Path]:
     with atomic_folder(out) as tmp:
         result.frame.to_csv(tmp / "timeseries.csv", index=False)
         (tmp / "summary.json").write_text(text + "\n", encoding="utf-8")
-        _plot(result.frame, OUTCOME_PLOT, title, tmp / "outcomes.png", panels=False)
-        _plot(result.frame, QUALITY_PLOT, title, tmp / "quality.png", panels=True)
+        events = events_of(result.scenario)
+        _plot(result.frame, OUTCOME_PLOT, title, tmp / "outcomes.png", panels=False, events=events)
+        _plot(result.frame, QUALITY_PLOT, title, tmp / "quality.png", panels=True, events=events)
     return {name: out / name for name in FILES}

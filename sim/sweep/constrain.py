@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sim.inputs.constraints import SumConstraint
+from sim.inputs.events import event_path, event_value
 from sim.inputs.experiment_fields import ExperimentFile
 from sim.inputs.scenario import ScenarioBase
 from sim.inputs.schema import PATHS
@@ -22,6 +23,8 @@ from sim.inputs.schema import PATHS
 
 def base_value(scenario: ScenarioBase, dotted: str) -> Any:
     """The value `scenario` gives a dotted path (its resolved model parameter, or its field)."""
+    if event_path(dotted) is not None:
+        return event_value(scenario, dotted)
     p = PATHS[dotted]
     kwargs = scenario.model_kwargs()
     if p.name in kwargs:

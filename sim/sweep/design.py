@@ -36,7 +36,7 @@ import numpy as np
 from sim.inputs.experiment import DESIGNS, SAMPLED
 from sim.inputs.experiment_fields import Factor
 
-__all__ = ["DESIGNS", "LABELS", "SAMPLED", "Design", "Factor", "generate", "run_seeds", "seed_of"]
+__all__ = ["DESIGNS", "LABELS", "SAMPLED", "Design", "Factor", "generate", "record_steps", "run_seeds", "seed_of"]
 #: Label columns of a crossed design beside its levers and uncertainties.
 LABELS: dict[str, type] = {"policy": str, "context": int}
 
@@ -190,3 +190,8 @@ def run_seeds(seed: int, n_points: int, replications: int, common: bool = True) 
 def seed_of(seeds: list[int], run_id: int, replications: int, common: bool = True) -> int:
     """Seed of run `run_id` (= point_id * replications + replicate) in a `run_seeds` table."""
     return seeds[run_id % replications] if common else seeds[run_id]
+
+
+def record_steps(steps: int, every: int) -> list[int]:
+    """The steps recorded in a run of `steps` steps: every `every`-th and the last."""
+    return [*range(every, steps + 1, every)] + ([steps] if steps % every else [])

@@ -12,21 +12,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import sim
+from sim.inputs.events import path_kind
 from sim.inputs.experiment import load_experiment_file
 from sim.inputs.experiment_fields import ExperimentFile
 from sim.inputs.scenario import ScenarioBase, apply_overrides
-from sim.inputs.schema import PATHS
 from sim.primitives.errors import InputError, Origin, Problem
 from sim.sweep import design as dz
 from sim.sweep.constrain import base_value, constrain
 from sim.sweep.design import LABELS as CROSSED_LABELS
 
+#: Largest design, in design points and in runs (points x replications), of one experiment.
+MAX_POINTS = 100_000
+MAX_RUNS = 1_000_000
 #: The packages whose code decides a run's results (the model and what it is built from).
 MODEL_PACKAGES: tuple[str, ...] = ("primitives", "governance", "model")
 
@@ -81,7 +86,7 @@ class Experiment(ExperimentFile):
 
     def label_kinds(self) -> dict[str, type]:
         """Every label column and its Python type (for the Parquet schema)."""
-        return {"scenario": str, **{n: CROSSED_LABELS.get(n) or PATHS[n].kind for n in self.varied}}
+        return {"scenario": str, **{n: CROSSED_LABELS.get(n) or path_kind(n) for n in self.varied}}
 
     def run(self, run_id: int) -> tuple[int, int, int]:
         """(point_id, replicate, seed) of run `run_id`."""
@@ -109,8 +114,7 @@ class Experiment(ExperimentFile):
 
     def record_steps(self, point_id: int) -> list[int]:
         """Steps recorded for design point `point_id`: every k-th and the last."""
-        steps = self.point_steps(point_id)
-        return [*range(self.every, steps + 1, self.every)] + ([steps] if steps % self.every else [])
+        return dz.record_steps(self.point_steps(point_id), self.every)
 
     def canonical(self) -> dict[str, Any]:
         """Everything that determines the results, as plain JSON data (hashed for --resume)."""
@@ -166,30 +170,76 @@ def point_scenario(spec: ExperimentFile, point: dict[str, Any], point_id: int) -
     return apply_overrides(spec.scenarios[str(point.get("scenario", spec.base))], values, origin)
 
 
-def _point_steps(spec: ExperimentFile, points: list[dict[str, Any]]) -> list[int]:
+def design_bounds(spec: ExperimentFile) -> tuple[int, int]:
+    """(design points, runs) of `spec`, computed without generating the design.
+
+    Raises:
+        InputError: More than `MAX_POINTS` points or `MAX_RUNS` runs.
+    """
+    if spec.design == "grid":
+        n_points = math.prod(len(f.values or ()) for f in spec.factors)
+    elif spec.design == "crossed":
+        policies = spec.space.policies
+        n_points = (policies if isinstance(policies, int) else len(policies or {})) * (spec.space.contexts or 0)
+    else:
+        n_points = dz.design_size(spec.design, len(spec.factors), spec.samples or 0, bool(spec.second_order))
+    n_runs = n_points * spec.replications
+    if n_points > MAX_POINTS or n_runs > MAX_RUNS:
+        size = {"grid": "vary", "crossed": "contexts"}.get(spec.design, "samples")
+        raise InputError(Problem(
+            size if n_points > MAX_POINTS else "replications",
+            f"the design has {n_points:,} design points x {spec.replications:,} replications = {n_runs:,} runs",
+            allowed=f"at most {MAX_POINTS:,} design points and {MAX_RUNS:,} runs in one experiment; "
+                    "split it into several experiments, each with its own --out",
+            origin=Origin("file", spec.label)))
+    return n_points, n_runs
+
+
+def _point_steps(spec: ExperimentFile, points: list[dict[str, Any]],
+                 progress: Callable[[int, int], None] | None = None) -> list[int]:
     """Validate every design point's scenario once; the steps of each (problems: at most five)."""
     out: list[int] = []
     problems: list[Problem] = []
+    timed = any(s.events for s in spec.scenarios.values())  # events must fall within `steps`
     for i, point in enumerate(points):
+        if progress is not None and i % 1000 == 0:
+            progress(i, len(points))
         try:
-            out.append(spec.steps or point_scenario(spec, point, i).run_steps)
+            if spec.steps and not timed:
+                out.append(spec.steps)
+                continue
+            scenario = point_scenario(spec, point, i)
+            out.append(spec.steps or scenario.run_steps)
+            problems += [Problem(f"events[{k}].month", f"is after the run's last month ({out[-1]})", month,
+                                 allowed=f"a month in [1, {out[-1]}], or more steps", origin=Origin(
+                                     "file", spec.label, detail=f"point {i}"))
+                         for k, month in enumerate(e["month"] for e in scenario.events or []) if month > out[-1]]
         except InputError as err:
             problems += err.problems
-            if len(problems) >= 5:
-                break
+        if len(problems) >= 5:
+            break
     if problems:
         raise InputError(problems)
     return out
 
 
-def load_experiment(path_or_name: str | Path) -> Experiment:
+def load_experiment(path_or_name: str | Path,
+                    progress: Callable[[int, int], None] | None = None) -> Experiment:
     """Load, validate and resolve an experiment file (or a name from ``experiments/``).
 
+    Args:
+        path_or_name: A file, or the name of one in ``experiments/``.
+        progress: Called with (points checked, points) while the design points are
+            checked (about a millisecond each), every thousand points.
+
     Raises:
-        InputError: Bad YAML, unknown key, bad value, bad range, unknown scenario, or a
-            design point the model rejects; each problem names the file and the field.
+        InputError: Bad YAML, unknown key, bad value, bad range, unknown scenario, a
+            design larger than `MAX_POINTS` points or `MAX_RUNS` runs (refused before it
+            is generated), or a design point the model rejects; each problem names the
+            file and the field.
     """
     spec = load_experiment_file(path_or_name)
+    design_bounds(spec)
     space = spec.space
     if spec.design == "crossed":
         design = dz.crossed(space.policies or 0, space.levers, space.contexts or 0,
@@ -203,7 +253,7 @@ def load_experiment(path_or_name: str | Path) -> Experiment:
                              second_order=bool(spec.second_order), seed=spec.seed)
         sampled = {f.name for f in spec.factors} if spec.design != "grid" else set()
     points, dropped = constrain(spec, design.points, sampled)
-    steps = _point_steps(spec, points)
+    steps = _point_steps(spec, points, progress)
     seeds = dz.run_seeds(spec.seed, len(points), spec.replications, spec.common_random_numbers)
     fields = {k: getattr(spec, k) for k in ExperimentFile.__dataclass_fields__}
     return Experiment(**fields, points=points, sample=design.sample, seeds=seeds, steps_of_points=steps,

@@ -5,8 +5,8 @@ kind of evidence it is (`sim.validation.evidence`): the fitted parameters of cal
 targets, the restated inputs of input checks, and the provenance of every tolerance.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sim.validation.evidence import Evidence, ours, published
 from sim.validation.field import field_collective, field_individual, pb_turnout

@@ -107,6 +107,7 @@ class ReportTally:
         self._gone: list[np.ndarray] = []
 
     def __call__(self, model: CoProductionModel) -> None:
+        """Add this month's reports, after setting aside those of residents who left."""
         reports = model.last_step.reports
         if self.counts is None:
             self.counts = np.zeros_like(reports)

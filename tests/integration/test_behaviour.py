@@ -8,8 +8,15 @@ import pytest
 from sim.validation.checks import CHECKS
 from sim.validation.runs import steady
 
+#: Checks the model is known to fail (docs/ODD.md, "What the model misses"); strict, so a
+#: fix shows up as an unexpected pass.
+KNOWN_MISSES = {"quality_settles": "co-design's gain has no obsolescence; quality wanders"}
 
-@pytest.mark.parametrize("name", list(CHECKS))
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[n])) if n in KNOWN_MISSES else n
+    for n in CHECKS
+])
 def test_regime_check_holds(name):
     ok, lines = CHECKS[name](full=False)
     assert ok, "\n".join(lines)

@@ -30,6 +30,8 @@ NAMED = {
     "lab_public_goods_punishment", "community_groups", "social_care",
     "patient_engagement", "residential_care_home", "smart_city_sensors", "employment_portal",
     "joined_up_services",
+    "austerity_turn", "budget_introduced", "fine_removed",
+    "commons_chosen_rules",
 }
 
 
@@ -97,7 +99,7 @@ def test_schema_has_every_param_with_its_default_and_range():
     for section, model in SECTION_MODELS.items():
         declared = {n for n, p in {**MODEL_PARAMS, **GAME_PARAMS}.items() if p.section == section}
         assert set(model.model_fields) == declared
-    assert set(Scenario.model_fields) == {"name", "description", "source", "steps", "seed", *SECTIONS}
+    assert set(Scenario.model_fields) == {"name", "description", "source", "steps", "seed", "events", *SECTIONS}
 
 
 def test_empty_scenario_gives_the_model_defaults(tmp_path):

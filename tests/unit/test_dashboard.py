@@ -14,8 +14,9 @@ import pytest
 from PIL import Image
 
 from dashboards import charts, render, server, teaching
+from dashboards.ab import compare
 from dashboards.layout import compute_layout, network_layout
-from dashboards.runs import Run, build_model, compare, timeseries, to_csv
+from dashboards.runs import Run, build_model, timeseries, to_csv
 from dashboards.settings import (
     CONTROLS,
     SECTION_ORDER,
@@ -71,7 +72,8 @@ def test_one_control_per_declared_parameter_in_its_section():
 
 def test_no_second_parameter_list_in_the_dashboard():
     """No parameter name is spelt out in the app: controls come from MODEL_PARAMS."""
-    views = ("app.py", "controls.py", "state.py", "ab_view.py", "teaching_view.py")
+    views = ("app.py", "controls.py", "state.py", "ab_view.py", "teaching_view.py", "live_view.py",
+             "teaching_panel.py", "info_view.py", "runs.py", "charts.py")
     app = "\n".join((DASHBOARDS / name).read_text() for name in views)
     ignore = {"seed", "steps", "citizens", "network", "rewards", "response", "interaction", "quality",
               "trust", "access", "voting", "firms", "production"}
@@ -190,15 +192,16 @@ def test_live_run_matches_coprod_run_and_csv_has_reporters():
 def test_every_scenario_runs_and_draws():
     for name, _ in scenarios():
         run = Run.start(Settings(name))
-        network0 = _png(run.network_png())
+        first = {view: _png(png) for view, png in run.draw(("outcomes", "mechanisms", "network")).items()}
         run.step(2)
         assert run.steps == 2
-        charts = _png(run.charts_png())
-        network = _png(run.network_png())
-        assert charts.size[0] > 300 and network.size[0] > 300
-        assert len(network.convert("RGB").getcolors(1 << 20)) > 10, name
-        assert network.tobytes() != network0.tobytes(), name
+        frames = {view: _png(png) for view, png in run.draw(("outcomes", "mechanisms", "network")).items()}
+        for view, image in frames.items():
+            assert image.size[0] > 300, (name, view)
+            assert len(image.convert("RGB").getcolors(1 << 20)) > 10, (name, view)
+            assert image.tobytes() != first[view].tobytes(), (name, view)
         assert set(run.latest()) == set(REPORTERS)
+        run.close()
 
 
 def test_ab_same_seed_same_settings_same_series_and_differences_listed():
@@ -212,11 +215,14 @@ def test_ab_same_seed_same_settings_same_series_and_differences_listed():
     assert ("sanctions", "none", "peer") in result.differences
     assert not result.a["participation"].equals(result.b["participation"])
     rows = result.summary(("participation", "trust"))
-    assert rows[0]["B - A"] == pytest.approx(rows[0]["final B"] - rows[0]["final A"])
+    assert rows[0]["B - A"] == pytest.approx(rows[0]["steady B"] - rows[0]["steady A"])
+    assert rows[0]["steady A"] == pytest.approx(result.a["participation"].iloc[-12:].mean())
     svg = charts.ab_svg(result.a, result.b)
     assert svg.startswith("<svg")
-    for name, _, _ in charts.CHARTS:
+    for panel in charts.OUTCOMES:
+        name = panel.reporters[0]
         assert f'id="ab-A-{name}"' in svg and f'id="ab-B-{name}"' in svg
+    assert "% of all citizens" in svg and "month" in svg  # labelled axes with units
     assert not re.search(r"(?:href|src)=\"https?:", svg)
 
 
@@ -230,9 +236,12 @@ def test_behaviour_classes_match_the_models_outcomes(name):
     for _ in range(3):
         model.step()
     cls = render.classify(model)
-    assert np.mean(cls == render.CONTRIBUTING) == pytest.approx(model.last_step.outcomes["participation"])
+    outcomes = model.last_step.outcomes
+    for code, reporter in ((render.CONTRIBUTING, "participation"), (render.FREE_RIDING, "free_rider_share"),
+                           (render.EXITED, "exit_share"), (render.EXCLUDED, "excluded_share")):
+        assert np.mean(cls == code) == pytest.approx(outcomes[reporter]), reporter
     users = model.citizens.uses & model.citizens.eligible
-    assert np.all(cls[~users & (cls != render.CONTRIBUTING)] == render.INACTIVE)
+    assert not np.any(cls[~users] == render.FREE_RIDING)  # free riding needs using the service
 
 
 def test_layout_is_in_the_unit_square_and_cached():
@@ -264,13 +273,26 @@ def test_frames_draw_charts_and_network_every_step():
     """Charts + network at 1,000 citizens, step after step (speed: experiments/bench/bench_frames.py)."""
     model = CoProductionModel(rng=2, citizens=1000)
     network = render.NetworkFigure(model)
-    series = charts.SeriesFigure(100)
+    outcomes, mechanisms = charts.outcomes_figure(100), charts.mechanisms_figure(100)
     frames = []
     for _ in range(5):
         model.step()
-        frames.append((series.frame(model.datacollector.model_vars), network.frame(model)))
-    assert all(_png(c).size[0] > 300 and _png(n).size[0] > 300 for c, n in frames)
-    assert frames[0][0] != frames[-1][0]  # the charts move
+        series = model.datacollector.model_vars
+        frames.append((outcomes.frame(series), mechanisms.frame(series), network.frame(model)))
+    assert all(_png(png).size[0] > 300 for frame in frames for png in frame)
+    assert frames[0][0] != frames[-1][0] and frames[0][1] != frames[-1][1]  # the charts move
+
+
+def test_timelines_extend_past_the_horizon_and_mark_events():
+    model = CoProductionModel(rng=2, citizens=200)
+    figure = charts.outcomes_figure(10)
+    for _ in range(12):
+        model.step()
+    plain = figure.frame(model.datacollector.model_vars)
+    assert figure.horizon >= 12 * 1.5 - 1  # the x axis grew by half when the run passed it
+    marked = figure.frame(model.datacollector.model_vars, [(6, "fine 1")])
+    assert marked != plain and figure.events == ((6, "fine 1"),)
+    assert figure.frame(model.datacollector.model_vars, []) == plain  # and the mark goes again
 
 
 # --------------------------------------------------------------------------------------------
