@@ -66,7 +66,8 @@ class Dependency:
     why: str
 
 
-_PB = tuple(p.name for p in PB_PARAMS if p.name != "pb_share")
+# `pb_needs_gap` also shapes what the life-cycle commissions (`sim.model.lifecycle`): never idle.
+_PB = tuple(p.name for p in PB_PARAMS if p.name not in ("pb_share", "pb_needs_gap"))
 _FIRMS = tuple(p.name for p in FIRM_PARAMS if p.name != "firms")
 #: Which parameters act only when another setting allows it (checked against the model by the tests).
 DEPENDENCIES: tuple[Dependency, ...] = (

@@ -73,12 +73,12 @@ def _read(out: Path, manifest: dict[str, Any], group_by: str,
         mean = df.groupby("run_id")[outcomes].mean()
         window = df[df.step > df.run_id.map(last.step) - STEADY_WINDOW].groupby("run_id")
         steady = window[outcomes].mean()
-        per_run = last[[c for c in labels if c != "run_id"]].copy()
-        for o in outcomes:
-            per_run[f"{o}/final"], per_run[f"{o}/run_mean"] = last[o], mean[o]
-            per_run[f"{o}/steady"] = steady[o]
-            per_run[f"{o}/settled"] = window[o].apply(lambda s: settled(s.to_numpy(), len(s)))
-        runs.append(per_run)
+        columns: dict[str, pd.Series] = {}
+        for o in outcomes:  # gathered, then joined at once (many outcomes, one frame)
+            columns[f"{o}/final"], columns[f"{o}/run_mean"] = last[o], mean[o]
+            columns[f"{o}/steady"] = steady[o]
+            columns[f"{o}/settled"] = window[o].apply(lambda s: settled(s.to_numpy(), len(s)))
+        runs.append(pd.concat([last[[c for c in labels if c != "run_id"]], pd.DataFrame(columns)], axis=1))
         if traj:
             sq = df[traj].pow(2).add_suffix("/sq")
             grouped = pd.concat([df[[group_by, "step", *traj]], sq], axis=1).groupby([group_by, "step"])

@@ -1,4 +1,4 @@
-"""Citizens, firms and administrations as real Mesa agents over model-level arrays.
+"""Citizens, firms, civil-society organisations and administrations as real Mesa agents.
 
 Each agent is a `mesa.Agent` registered with its model (so `model.agents` and
 `model.agents_by_type` work as usual), but its state lives in the model's struct of arrays:
@@ -12,6 +12,7 @@ visualisation and per-agent tools such as Mesa's DataCollector agent reporters.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from sim.model.population import TYPE_NAMES, Citizens
 
@@ -79,12 +80,40 @@ for _name in ("cost", "active", "substitutive", "reciprocal", "quality", "exclud
     setattr(Firm, _name, _view("firms", _name))
 
 
+class Organisation(ArrayAgent):
+    """A civil-society organisation (community group, NGO) that citizens found, join and leave.
+
+    Its behaviour (`sim.model.civil_society.CivilSociety`, vectorised over citizens): founded
+    by a willing citizen at a density-dependent rate, grows as willing citizens join (asked
+    by a member or on their own initiative), delivers its members' effort itself, and folds
+    with a hazard that falls with age and size. The agent exists while the organisation does.
+    """
+
+    store = "civil_society"
+
+    @property
+    def members(self) -> list[Citizen]:
+        """Citizens who belong to this organisation."""
+        idx = np.flatnonzero(self.model.civil_society.member == self.index)
+        return [self.model.citizen_agents[i] for i in idx.tolist()]
+
+    @property
+    def funded(self) -> bool:
+        """Whether the administration funds it."""
+        return bool(self.model.civil_society.funded()[self.index])
+
+
+for _name in ("alive", "age", "size", "founded"):
+    setattr(Organisation, _name, _view("civil_society", _name))
+
+
 class Administration(mesa.Agent):
     """The public administration: produces quality, responds to input, enforces rules.
 
     Attributes:
         production: Own quality production per step.
         cost: Per-citizen cost it bore in the last step.
+        partners: Indices of the administrations it has a bilateral agreement with.
     """
 
     def __init__(self, model: mesa.Model, production: float):
@@ -92,3 +121,4 @@ class Administration(mesa.Agent):
         super().__init__(model)
         self.production = production
         self.cost = 0.0
+        self.partners: list[int] = []

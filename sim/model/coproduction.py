@@ -31,6 +31,7 @@ from sim.model.budgeting import ParticipatoryBudget
 from sim.model.choice import RuleChoice
 from sim.model.events import Schedule, apply_due, check_schedule
 from sim.model.firms import FirmSector
+from sim.model.institutions import INSTITUTION_TABLES, Institutions
 from sim.model.levers import apply_levers, derive
 from sim.model.network import Neighbourhood, build_network
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
@@ -105,6 +106,7 @@ class CoProductionModel(mesa.Model):
         self.firm_agents = [Firm(self, j) for j in range(p["firms"])]
         k = p["administrations"]
         self.administrations = [Administration(self, p["production"] / k) for _ in range(k)]
+        derive(self)  # again, now that the administrations exist: their bilateral partners
         self.coproduced = 0.0
         self.coproduced_trend = 0.0
         self.effort = p["production"]  # the administration's own effort last step
@@ -113,10 +115,13 @@ class CoProductionModel(mesa.Model):
         self.quality_per_user = quality_per_user(self.service.total, 1.0, self.share_online, p)
         self.last_step: StepRecord = empty_record(n, p["min_hours"])
         self.budgeting = ParticipatoryBudget(p, self.citizens, self.rng)  # no draws if off
+        # Civil society, personal budgets, the life-cycle, engagement (`sim.model.institutions`).
+        self.institutions = Institutions(self)
+        self.civil_society = self.institutions.civil  # what `Organisation` agents view
         self.choice = RuleChoice(p)  # collective choice of rules (`sim.model.choice`); no draws
         self.datacollector = OutcomeCollector(
             model_reporters=collector_reporters(),
-            tables={"budgeting": self.budgeting.columns},
+            tables={"budgeting": self.budgeting.columns, **INSTITUTION_TABLES},
         )
 
     def set_levers(self, **values) -> dict:
@@ -163,6 +168,7 @@ class CoProductionModel(mesa.Model):
         c, p, rules = self.citizens, self.p, self.rules
         self.moved = move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
+        self.institutions.campaign()
         # Substitutive firms' private alternative adds to every citizen's outside option.
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
         c.eligible = rules.access.eligible(c)
@@ -197,7 +203,10 @@ class CoProductionModel(mesa.Model):
             admin_quality += pb.quality_added
             self.datacollector.add_table_row("budgeting", pb.row)
         public, outsourced = self.firms.outsourced_production(admin_quality)
-        inflows = np.array([self.integration * public, self.integration * citizens_quality,
+        inst = self.institutions.month(self, record)
+        for row in inst.rows:
+            self.datacollector.add_table_row("lifecycle", row)
+        inflows = np.array([self.integration * public, self.citizen_integration * citizens_quality + inst.quality,
                             firms.complements + firms.data_back + outsourced,
                             p["data_value"] * float(np.count_nonzero(acts.shared)) / c.n])
         before = self.service.total
@@ -205,11 +214,11 @@ class CoProductionModel(mesa.Model):
         self.quality_per_user = quality_per_user(quality, users / c.n, self.share_online, p)
         self._learn(record, effort_ratio)
         admin_cost = (admin_quality + p["handling_cost"] * handled + sanction.admin_cost
-                      + reward_cost + rules.responsibility.cost())
+                      + reward_cost + rules.responsibility.cost() + inst.cost)
         for admin in self.administrations:
             admin.cost = admin_cost / len(self.administrations)
         payoff, term = c.payoff, self.scratch("payoff_term")
-        np.multiply(c.uses, self.quality_per_user, out=payoff)
+        np.multiply(c.uses, self.institutions.received(self.quality_per_user), out=payoff)
         # Non-users have their private alternative (finite and >= 0, so this is exactly
         # ``np.where(uses, 0, outside)``).
         payoff += np.multiply(c.outside, ~c.uses, out=term)
@@ -222,7 +231,7 @@ class CoProductionModel(mesa.Model):
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
                          admin_cost, mean(payoff) - admin_cost, rules.sanctions.perceived,
                          firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)),
-                         self.choice.outcomes())
+                         self.choice.outcomes(), self.institutions.outcomes())
         record.outcomes = measure(record, c, p, agg, self.strata, self.scratch)
         c.ever_active |= took_part(record)
         self.last_step = record
@@ -236,7 +245,8 @@ class CoProductionModel(mesa.Model):
         own = austerity_production(p["production"], self.coproduced_trend, p["austerity_response"])
         for admin in self.administrations:
             admin.production = own / len(self.administrations)
-        self.effort = own * self.rules.interaction.production_multiplier()
+        # The life-cycle's targeting: how well what the service does fits what is needed.
+        self.effort = own * self.rules.interaction.production_multiplier() * self.institutions.targeting()
         return self.effort, own / p["effort_reference"]
 
     def _learn(self, record: StepRecord, effort_ratio: float) -> None:
@@ -244,7 +254,8 @@ class CoProductionModel(mesa.Model):
         c, p = self.citizens, self.p
         if not self.rules.response.administered:  # a lab game: nobody to trust or learn about
             return
-        received = self.quality_per_user  # one value: every citizen judges the same service
+        # One value when everyone judges the same service; per citizen with personal budgets.
+        received = self.institutions.received(self.quality_per_user)
         standard = p["quality_standard"]
         work = self.scratch
         target = learning.trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p,

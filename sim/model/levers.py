@@ -19,6 +19,7 @@ import numpy as np
 from sim.governance import REGISTRY, make_rule
 from sim.model import behaviour
 from sim.model.administration import integration_efficiency
+from sim.model.agreements import agreement_efficiency, partners
 from sim.model.budgeting import PB_PARAMS
 from sim.model.derived import citizen_terms
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
@@ -46,7 +47,18 @@ def derive(model: Any) -> None:
         c.cost, p["mpcr"], reward, p["incentive_sensitivity"])
     model.compliance_cost = np.maximum(c.cost - p["mpcr"] - reward, 0.0)
     model.data_base = 1.0 - c.privacy * (1.0 - p["data_control"])
-    model.integration = integration_efficiency(p["administrations"], p["interoperability"])
+    k, interoperable = p["administrations"], p["interoperability"]
+    model.integration = integration_efficiency(k, interoperable)
+    # Bilateral agreements (`sim.model.agreements`): shared delivery for the administrations'
+    # production, data sharing for what citizens' input yields.
+    model.citizen_integration = model.integration
+    if p["data_agreements"] > 0:
+        model.citizen_integration = agreement_efficiency(k, interoperable, p["data_agreements"])
+    if p["delivery_agreements"] > 0:
+        model.integration = agreement_efficiency(k, interoperable, p["delivery_agreements"])
+    for admin, theirs in zip(getattr(model, "administrations", ()), partners(k, p["delivery_agreements"]),
+                             strict=False):
+        admin.partners = theirs
     model.share_online = online_share_of(p["channel"], p["online_share"])
     citizen_terms(model)
 

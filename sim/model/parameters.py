@@ -15,10 +15,12 @@ from typing import Any
 from sim.governance import REGISTRY, family_params
 from sim.model.acts import ACT_PARAMS
 from sim.model.administration import ADMINISTRATION_PARAMS
+from sim.model.agreements import AGREEMENT_PARAMS
 from sim.model.behaviour import DECISION_PARAMS
 from sim.model.budgeting import PB_PARAMS
 from sim.model.choice import CHOICE_PARAMS
 from sim.model.firms import FIRM_PARAMS
+from sim.model.institutions import INSTITUTION_PARAMS
 from sim.model.learning import LEARNING_PARAMS
 from sim.model.network import NETWORK_PARAMS, network_problems
 from sim.model.population import POPULATION_PARAMS, type_shares
@@ -46,8 +48,8 @@ def _governance() -> tuple[Param, ...]:
 MODEL_PARAMS: dict[str, Param] = {
     p.name: p for p in (
         *POPULATION_PARAMS, TURNOVER, *NETWORK_PARAMS, *DECISION_PARAMS, *LEARNING_PARAMS, *ACT_PARAMS,
-        *RECORD_PARAMS, *SERVICE_PARAMS, *ADMINISTRATION_PARAMS, *FIRM_PARAMS, *_governance(),
-        *PB_PARAMS, *CHOICE_PARAMS, *_GAME,
+        *RECORD_PARAMS, *SERVICE_PARAMS, *ADMINISTRATION_PARAMS, *AGREEMENT_PARAMS, *FIRM_PARAMS, *_governance(),
+        *PB_PARAMS, *CHOICE_PARAMS, *INSTITUTION_PARAMS, *_GAME,
     )
 }
 TYPE_SHARES = ("share_conditional", "share_free_rider", "share_hump")

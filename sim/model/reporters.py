@@ -16,6 +16,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from sim.model.institutions import INSTITUTION_OUTCOMES, INSTITUTION_SHARES
 from sim.model.metrics import concentration, share
 from sim.model.population import TYPE_NAMES
 from sim.model.record import StepRecord, classify
@@ -34,6 +35,7 @@ REPORTERS: tuple[str, ...] = (
     "contribution_gini", "top1_share", "admin_cost", "active_firms", "welfare",
     "data_contributions", "public_use", "firm_free_rider_share",
     "rule_chosen_option", "rule_choice_support",
+    *INSTITUTION_OUTCOMES,
 )
 #: Outcomes that are shares of citizens (or of firms), in [0, 1].
 SHARES: frozenset[str] = frozenset(
@@ -41,7 +43,7 @@ SHARES: frozenset[str] = frozenset(
     if name.startswith(("participation", "free_rider", "exit", "excluded", "public_use", "data_",
                         "firm_free", "efficacy", "trust", "legitimacy", "top1", "contribution_gini",
                         "rule_choice_support"))
-    or name == "mean_contribution"
+    or name == "mean_contribution" or name in INSTITUTION_SHARES
 )
 
 
@@ -58,6 +60,7 @@ class Aggregates:
         firm_free_rider_share: Share of active firms not contributing back.
         active_firms: Number of active firms.
         choice: The collective choice's reporters (`sim.model.choice.RuleChoice.outcomes`).
+        institutions: Civil society's, budgets', the life-cycle's and engagement's outcomes.
     """
 
     quality_stocks: np.ndarray
@@ -68,6 +71,7 @@ class Aggregates:
     firm_free_rider_share: float
     active_firms: int
     choice: dict[str, float] = field(default_factory=dict)
+    institutions: dict[str, float] = field(default_factory=dict)
 
 
 def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
@@ -175,6 +179,7 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
         "public_use": share(record.uses),
         "firm_free_rider_share": agg.firm_free_rider_share,
         **agg.choice,
+        **dict.fromkeys(INSTITUTION_OUTCOMES, 0.0), **agg.institutions,
     }
     return {name: out[name] for name in REPORTERS}
 

@@ -68,6 +68,9 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     else:  # a lab game: no administration to trust, no service to need
         context = np.array(motive)
         trust_now, efficacy_now = np.ones(c.n), np.ones(c.n)
+    institutions = model.institutions
+    if (mobilised := institutions.motivation()) is not None:  # organisations, campaigns
+        context = context * mobilised
     then = np.multiply(context, model.trust_then, out=work("then"))
     behaviour.willingness(tau, then, model.cost_factor, model.gains, out=then)
     context *= trust_now
@@ -78,17 +81,25 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     if sanctions.enforces:
         liable = c.uses & c.eligible  # only they can be fined, so only they comply
         behaviour.comply(want, norm, sanctions.expected_fine(ctx) * liable, model.compliance_cost)
-    if not rules.interaction.collective:
-        want[:] = 0.0
-        then[:] = 0.0
     threshold = model.threshold
+    own = institutions.self_organised()  # members give through their organisation
+    if own is not None:
+        institutions.decided(want >= threshold)
+    if not rules.interaction.collective:  # no collective channel (organisations are their own)
+        want[:] = 0.0 if own is None else np.where(own, want, 0.0)
+        then[:] = 0.0
     willing = want >= threshold
     admitted = rules.access.admit(c, willing, model.rng)
+    if own is not None:  # an organisation's boundary, not the access rule, admits its members
+        admitted = admitted | (own & willing)
     want *= admitted
     propensity = trust_now  # report propensity x trust factor x efficacy factor, at most 1
     propensity *= p["report_propensity"]
     propensity *= efficacy_now
     np.minimum(propensity, 1.0, out=propensity)
+    if (informed := institutions.informed()) is not None:  # an information campaign
+        propensity *= informed
+        np.minimum(propensity, 1.0, out=propensity)
     lost = then >= threshold
     lost &= ~willing
     lost |= np.less(propensity, model.half_propensity_then, out=work("lost_reports", bool))
@@ -101,7 +112,9 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
     Fills the record's ``heard`` and ``acted``; updates the published share acted on.
     """
     c, p, rules, work = model.citizens, model.p, model.rules, model.scratch
-    response = rules.response.apply(record.contribution, record.reports, model.rng)
+    # Members of civil-society organisations deliver through them (`sim.model.civil_society`).
+    effort = model.institutions.administered(record.contribution)
+    response = rules.response.apply(effort, record.reports, model.rng)
     acted_effort = work("acted_effort")
     fixed = 0.0
     if response is not None:
@@ -116,7 +129,7 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
         fixed = fixed_reports(response, work) / c.n
     else:
         acted_effort.fill(0.0)
-    raw = rules.interaction.coproduce(record.contribution, acted_effort, c.skill)
+    raw = rules.interaction.coproduce(effort, acted_effort, c.skill)
     coproduced = p["coproduction_efficiency"] * raw * support + p["report_value"] * fixed
     model.coproduced = coproduced
     return coproduced, float(acted_effort.sum()) / max(c.n, 1) + fixed

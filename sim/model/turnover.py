@@ -58,6 +58,7 @@ def move(model: Any) -> np.ndarray:
             getattr(c, name)[idx] = getattr(fresh, name)
     for rule in model.rules:
         rule.replace(idx)
+    model.institutions.replace(idx)
     _derive_for(model, idx)
     return idx
 

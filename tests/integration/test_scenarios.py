@@ -27,7 +27,10 @@ SET = Origin("set")
 NAMED = {
     "traditional", "consultative", "co_delivery", "participatory_budgeting", "open_platform",
     "ostrom_commons", "austerity", "integrated_services", "lab_public_goods",
-    "lab_public_goods_punishment", "austerity_turn", "budget_introduced", "fine_removed",
+    "lab_public_goods_punishment", "community_groups", "social_care",
+    "patient_engagement", "residential_care_home", "smart_city_sensors", "employment_portal",
+    "joined_up_services",
+    "austerity_turn", "budget_introduced", "fine_removed",
     "commons_chosen_rules",
 }
 
