@@ -12,6 +12,8 @@ from dashboards.settings import Settings
 from sim.primitives.errors import SetupError
 from tests.helpers import write
 
+#: What every campaign's experiment.json carries (`sim.policy.campaign`); read_manifest requires it.
+HASH = "0" * 64
 FRONT = pd.DataFrame({
     "trial": [4, 1], "governance.sanctions": ["admin", "none"], "population.groups": [3.0, 5.0],
     **{f"participation{s}": v for s, v in (("", [0.6, 0.2]), ("/fresh", [0.62, 0.21]), ("/low", [0.5, -0.05]),
@@ -23,7 +25,7 @@ FRONT = pd.DataFrame({
 
 def _optimize_folder(folder):
     folder.mkdir(parents=True)
-    write(folder / "experiment.json", json.dumps({"kind": "optimize", "name": "tiny", "description": "Tiny.\n\nMore.",
+    write(folder / "experiment.json", json.dumps({"kind": "optimize", "hash": HASH, "name": "tiny", "description": "Tiny.\n\nMore.",
                                                   "experiment": {"base": "consultative",
                                                                  "fixed": {"population.citizens": 150}}}))
     write(folder / "optimize.json", json.dumps({"objectives": {"participation": "maximize", "admin_cost": "minimize"},
@@ -65,15 +67,18 @@ def test_the_front_chart_has_a_clickable_group_per_policy_and_labelled_axes(tmp_
 def test_a_folder_that_is_not_a_result_says_so(tmp_path):
     with pytest.raises(SetupError, match="not the --out folder"):
         results.load(tmp_path)
-    write(tmp_path / "experiment.json", json.dumps({"kind": "optimize", "name": "x"}))
+    write(tmp_path / "experiment.json", json.dumps({"kind": "optimize", "hash": HASH, "name": "x"}))
     with pytest.raises(SetupError, match=r"no optimize\.json yet"):
         results.load(tmp_path)
     write(tmp_path / "experiment.json", "{not json")
     assert results.kind_of(tmp_path) is None
+    write(tmp_path / "experiment.json", json.dumps({"kind": "optimize", "name": "x"}))  # no hash: damaged
+    assert results.kind_of(tmp_path) is None
 
 
 def test_an_explanation_offers_a_and_b_on_as_base(tmp_path):
-    write(tmp_path / "experiment.json", json.dumps({"kind": "explain", "name": "co_delivery against consultative"}))
+    write(tmp_path / "experiment.json", json.dumps({"kind": "explain", "hash": HASH,
+                                                   "name": "co_delivery against consultative"}))
     write(tmp_path / "explain.json", json.dumps({
         "a": "consultative", "b": "co_delivery", "sentences": {"participation": "participation is higher."},
         "levers": [{"name": "access", "parameters": ["access"]}, {"name": "rewards", "parameters": ["rewards"]}]}))
