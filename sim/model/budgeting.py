@@ -22,10 +22,8 @@ name four conditions for PB to work; each is a lever here with a measured effect
   approved funded projects were all dropped that it is not (their efficacy moves toward 1
   or 0 at rate ``efficacy_learning``). Voting is an individual co-production act.
 
-Each cycle (every ``pb_cycle`` steps) voters propose ``pb_projects`` projects in their
-favourite category, with costs such that the proposals ask for ``DEMAND_RATIO`` times the PB
-budget (about half of them can be funded). Money is in units of a notional budget: the
-administration's production over one cycle; PB allocates the share ``pb_share`` of it.
+Each cycle (every ``pb_cycle`` steps) voters propose ``pb_projects`` projects in their favourite category, asking
+for ``DEMAND_RATIO`` times the PB budget (money: the production of one cycle, ``pb_share`` of it for PB).
 """
 
 from __future__ import annotations

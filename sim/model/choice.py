@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.network import neighbour_means
+from sim.model.neighbourhood import neighbour_means
 from sim.primitives.params import Param
 
 OSTROM3 = "Ostrom 1990 (principle 3, collective-choice arrangements)"

@@ -33,7 +33,8 @@ from sim.model.events import Schedule, apply_due, check_schedule
 from sim.model.firms import FirmSector
 from sim.model.institutions import INSTITUTION_TABLES, Institutions
 from sim.model.levers import apply_levers, derive
-from sim.model.network import Neighbourhood, build_network
+from sim.model.neighbourhood import Neighbourhood
+from sim.model.network import build_network
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.population import HUMP, draw_citizens
 from sim.model.record import StepRecord, took_part

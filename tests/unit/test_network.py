@@ -9,7 +9,8 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.network import NETWORK_KINDS, build_network, neighbour_mean, to_networkx
+from sim.model.neighbourhood import neighbour_mean
+from sim.model.network import NETWORK_KINDS, build_network, to_networkx
 from sim.primitives.errors import InputError
 
 
