@@ -1,6 +1,6 @@
 """The institutions beside the rules: civil society, personal budgets, the life-cycle, engagement.
 
-`Institutions` holds the four mechanisms of issue 13 that are not governance rules
+`Institutions` holds the four institutional mechanisms that are not governance rules
 (`sim.model.civil_society`, `sim.model.personal_budgets`, `sim.model.lifecycle`,
 `sim.model.engagement`) and is the model's one handle on them: the month calls a few
 well-named hooks (`motivation`, `self_organised`, `administered`, `received`, `month`,
