@@ -14,7 +14,6 @@ future, ``first_done(futures)`` -> the finished ones (waiting for at least one),
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,7 +21,7 @@ from typing import Any
 
 from sim.primitives.errors import SetupError
 from sim.sweep.cluster import DaskCluster
-from sim.sweep.execute import worker_init
+from sim.sweep.execute import interrupts_deferred, start_fork_server, worker_init
 
 PRELOAD = ["pyabc", "sim.calibration.sampler", "sim.calibration.simulate", "sim.model.coproduction"]
 
@@ -54,17 +53,15 @@ class ProcessPool:
 
     def __init__(self, workers: int):
         """Start the pool; processes start on the first task."""
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        context = mp.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(PRELOAD)
+        context = start_fork_server(PRELOAD)
         self.workers = workers
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=worker_init,
                                          initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         """Queue `fn(*args)` on a worker."""
-        return self._pool.submit(fn, *args)
+        with interrupts_deferred():
+            return self._pool.submit(fn, *args)
 
     def first_done(self, futures: Iterable[Future]) -> list[Future]:
         """Wait until at least one of `futures` is done; the done ones."""

@@ -11,7 +11,7 @@ however many runs a sweep has. The chunks and the function workers run are in
 `sim.sweep.chunks` (re-exported here).
 
 Workers never outlive the coordinator: they ignore Ctrl-C (the coordinator stops them),
-the fork server is started with SIGINT blocked (workers fork from it) so a Ctrl-C during
+the fork server is started with SIGINT ignored (workers fork from it) so a Ctrl-C during
 start-up cannot print its traceback, and each worker exits when the coordinator is gone: the kernel kills it
 when its parent (the fork server, which exits with the coordinator) dies
 (``PR_SET_PDEATHSIG`` on Linux), and a watchdog thread checks that its parent is unchanged
@@ -39,7 +39,8 @@ import pyarrow as pa
 from sim.sweep.chunks import Chunk, PointSpec, SweepStoppedError, run_chunk, schema_for
 from sim.sweep.lock import process_alive
 
-__all__ = ["Chunk", "InProcess", "LocalPool", "PointSpec", "evaluator", "run_chunk", "schema_for"]
+__all__ = ["Chunk", "InProcess", "LocalPool", "PointSpec", "evaluator", "interrupts_deferred", "run_chunk",
+           "schema_for", "start_fork_server", "worker_init"]
 MAX_RESTARTS = 3
 WATCH_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
@@ -71,19 +72,67 @@ def worker_init(coordinator: int) -> None:
 
 @contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C back while starting helper processes.
+    """Hold Ctrl-C back while starting a helper process (the fork server: ~10 ms).
 
-    They inherit the blocked signal, so never see Ctrl-C; this process gets it (deferred,
-    not lost) when the block ends.
+    SIGINT is ignored, because an ignored disposition survives `exec` (a blocked mask does
+    not: the fork server starts with an empty mask) and Python leaves an ignored SIGINT
+    ignored at start-up, so the server cannot be interrupted while it imports the model.
+    It is blocked in this thread too, so a Ctrl-C stays pending for the restored handler
+    (Linux keeps a blocked signal pending) unless a native thread that does not block it
+    (pyarrow's, BLAS's) takes it first: then a Ctrl-C in those milliseconds is dropped and
+    the sweep carries on until the next one.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    old_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        signal.signal(signal.SIGINT, old_handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block ends, then arrive as usual.
+
+    Around a submission that may start a worker: stopped half-way, the worker would exist
+    without the pool knowing it (so `close` could not stop it) and, once this process has
+    gone, print a traceback of its own failed start. Public: calibration's pool submits
+    the same way.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    old = {sig: signal.signal(sig, lambda signum, _frame: arrived.append(signum))
+           for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for signum in arrived[:1]:
+            signal.raise_signal(signum)
+
+
+def start_fork_server(preload: list[str]) -> mp.context.BaseContext:
+    """A process context whose workers fork from a server that has already imported `preload`.
+
+    Forkserver where the platform has it (started now, deaf to Ctrl-C, see
+    `_interrupts_held`); spawn elsewhere. Public: calibration's pool starts the same way.
+    """
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    from multiprocessing import forkserver  # noqa: PLC0415
+
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(preload)
+    with _interrupts_held():
+        forkserver.ensure_running()
+    return context
 
 
 class InProcess:
@@ -110,14 +159,7 @@ class LocalPool:
             workers: Worker processes.
             fn: The function run on each chunk (`run_chunk`; tests substitute others).
         """
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        self._ctx = mp.get_context(method)
-        if method == "forkserver":  # workers fork from a server that already imported the model
-            from multiprocessing import forkserver  # noqa: PLC0415
-
-            self._ctx.set_forkserver_preload(["sim.sweep.chunks", "sim.sweep.execute", "sim.model.coproduction"])
-            with _interrupts_held():
-                forkserver.ensure_running()
+        self._ctx = start_fork_server(["sim.sweep.chunks", "sim.sweep.execute", "sim.model.coproduction"])
         self.workers, self.fn = workers, fn
         self._pool = self._start()
 
@@ -137,7 +179,8 @@ class LocalPool:
                 if chunk is None:
                     return
                 try:
-                    pending[self._pool.submit(self.fn, chunk)] = chunk
+                    with interrupts_deferred():
+                        pending[self._pool.submit(self.fn, chunk)] = chunk
                 except BrokenProcessPool:
                     backlog.append(chunk)
                     raise
