@@ -9,8 +9,11 @@ whether citizens are asked for collective effort and what it does:
   co-production): all their effort adds quality at once, the administration's response
   only tells them whether it was supported;
 * ``co_design``: citizens shape the service (strategic co-production): acted-on input
-  adds less quality directly but permanently raises the quality the administration's own
-  production yields, with diminishing returns up to ``design_ceiling``;
+  adds less quality directly but raises the quality the administration's own production
+  yields, with diminishing returns up to ``design_ceiling``. The gain is organisational
+  knowledge and is forgotten at ``design_obsolescence`` a month (staff leave, needs
+  change): Argote, Beckman & Epple 1990; Darr, Argote & Epple 1995. Without fresh input it
+  fades; with steady input it settles where learning and forgetting balance;
 * ``reporting``: no collective channel (a FixMyStreet-style platform): citizens take part
   by individual acts only.
 """
@@ -81,12 +84,20 @@ class CoDesign(InteractionRule):
               "governance", 0.0, 10.0, source="Osborne & Strokosch 2013 (strategic co-production)"),
         Param("design_ceiling", 1.0, "Largest gain in the yield of own production from co-design.",
               "governance", 0.0, 10.0),
+        # Ours: one staff-month in a hundred a month, the order of public-sector staff
+        # turnover (about 12 % a year), which Argote (2013) links to the rate of forgetting;
+        # published rates run from about 0 (Thompson 2007; a car plant with 1-2 % monthly
+        # turnover, Epple, Argote & Murphy 1996) to 25 % a month (shipyards, fast food).
+        Param("design_obsolescence", 0.01, "Share of co-design's gain in yield forgotten each month.",
+              "governance", 0.0, 1.0, unit="per month",
+              source="Argote, Beckman & Epple 1990; Darr, Argote & Epple 1995; Thompson 2007"),
     )
 
     def coproduce(self, current, acted_input, skill):  # noqa: D102
         effective = super().coproduce(current, acted_input, skill)
         room = self.design_ceiling - self.design_gain
-        self.design_gain += room * (1.0 - np.exp(-self.design_learning * effective))
+        learned = self.design_gain + room * (1.0 - np.exp(-self.design_learning * effective))
+        self.design_gain = learned * (1.0 - self.design_obsolescence)
         return 0.5 * effective
 
 

@@ -53,13 +53,31 @@ def test_interaction_modes_exact():
     consult, deliver = Consultation(), CoDelivery()
     assert consult.coproduce(current, acted, skill) == pytest.approx(0.125)
     assert deliver.coproduce(current, acted, skill) == pytest.approx(0.25)
-    design = CoDesign(design_learning=1.0, design_ceiling=1.0)
+    design = CoDesign(design_learning=1.0, design_ceiling=1.0, design_obsolescence=0.0)
     design.setup(None, None)
     assert design.coproduce(current, acted, skill) == pytest.approx(0.0625)
     assert design.production_multiplier() == pytest.approx(2.0 - np.exp(-0.125))
     for _ in range(200):
         design.coproduce(current, acted, skill)
-    assert design.production_multiplier() == pytest.approx(2.0)  # saturates at the ceiling
+    assert design.production_multiplier() == pytest.approx(2.0)  # never forgotten: saturates at the ceiling
+
+
+def test_co_design_gain_settles_where_learning_and_forgetting_balance_and_fades_without_input():
+    current = np.array([1.0, 0.5, 0.0, 0.0])
+    acted = np.array([1.0, 0.0, 0.0, 0.0])
+    skill = np.array([0.5, 1.0, 1.0, 1.0])
+    design = CoDesign(design_learning=1.0, design_ceiling=1.0, design_obsolescence=0.1)
+    design.setup(None, None)
+    design.coproduce(current, acted, skill)
+    x = 1.0 - np.exp(-0.125)  # share of the room to the ceiling learned in a month
+    assert design.design_gain == pytest.approx(x * 0.9)  # learned, then a tenth forgotten
+    for _ in range(300):
+        design.coproduce(current, acted, skill)
+    assert design.design_gain == pytest.approx(x * 0.9 / (x + 0.1 - 0.1 * x))  # g = (g + (1 - g) x)(1 - d)
+    settled = design.design_gain
+    for _ in range(12):
+        design.coproduce(current, np.zeros(4), skill)
+    assert design.design_gain == pytest.approx(settled * 0.9**12)  # no input: it fades
 
 
 def test_interoperability_raises_quality_with_three_administrations():

@@ -198,7 +198,8 @@ class ReferenceModel(mesa.Model):
             raw = sum(a.acted_effort * a.skill for a in agents) / n
         if self.interaction == "co_design":  # acted-on input raises production's yield
             ceiling, learning = p["design_ceiling"], p["design_learning"]
-            self.design_gain += (ceiling - self.design_gain) * (1.0 - math.exp(-learning * raw))
+            learned = self.design_gain + (ceiling - self.design_gain) * (1.0 - math.exp(-learning * raw))
+            self.design_gain = learned * (1.0 - p["design_obsolescence"])
             raw *= 0.5
         self.coproduced = p["coproduction_efficiency"] * raw * support(effort_ratio, p["complementarity"]) + p["report_value"] * fixed
         return acted_effort + fixed, self.coproduced
