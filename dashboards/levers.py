@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.governance import REGISTRY
+from sim.governance import REGISTRY, AppealRule
 from sim.model.budgeting import PB_PARAMS
 from sim.model.firms import FIRM_PARAMS
 from sim.model.parameters import MODEL_PARAMS
@@ -88,6 +88,8 @@ DEPENDENCIES: tuple[Dependency, ...] = (
                "there is no data platform (data value is 0)"),
     Dependency(("rewire",), (Requirement("network", "==", "small_world"),),
                "the network is not small-world"),
+    Dependency(("appeals", *(p.name for p in AppealRule.params)), (Requirement("sanctions", "!=", "none"),),
+               "there are no sanctions to appeal (sanctions is none)"),
 )
 #: The few levers classroom mode shows (in large type); idle ones are still hidden.
 CLASSROOM: tuple[str, ...] = ("sanctions", "fine", "responsiveness", "rewards", "reward",
