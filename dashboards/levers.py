@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sim.governance import REGISTRY
+from sim.governance import REGISTRY, AppealRule
 from sim.model.budgeting import PB_PARAMS
 from sim.model.firms import FIRM_PARAMS
 from sim.model.parameters import MODEL_PARAMS
@@ -92,6 +92,8 @@ DEPENDENCIES: tuple[Dependency, ...] = (
                (Requirement("neighbourhoods", ">", 1),), "the city is one neighbourhood (neighbourhoods is 1)"),
     Dependency(("local_floor", "local_ceiling"), (Requirement("choice_level", "==", "neighbourhood"),),
                "the rule is chosen city-wide (choice level is city)"),
+    Dependency(("appeals", *(p.name for p in AppealRule.params)), (Requirement("sanctions", "!=", "none"),),
+               "there are no sanctions to appeal (sanctions is none)"),
 )
 #: The few levers classroom mode shows (in large type); idle ones are still hidden.
 CLASSROOM: tuple[str, ...] = ("sanctions", "fine", "responsiveness", "rewards", "reward",

@@ -1,7 +1,7 @@
 """Registry of governance rules, by family and name.
 
-Seven families: ``access``, ``sanctions``, ``rewards``, ``response``, ``interaction``,
-``responsibility`` and ``voting``. ``make_rule("sanctions", "peer", values)`` builds a rule from a flat mapping of
+Eight families: ``access``, ``sanctions``, ``rewards``, ``response``, ``interaction``,
+``responsibility``, ``voting`` and ``appeals``. ``make_rule("sanctions", "peer", values)`` builds a rule from a flat mapping of
 model parameters, taking only those the rule declares; a misspelt family or rule name fails
 with the list of valid ones.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.governance.access import AccessRule, InvitedAccess, OpenAccess, RegisteredAccess
+from sim.governance.appeals import AppealOutcome, AppealRule, Arbiter, NoAppeals
 from sim.governance.base import GovernanceRule, StepContext
 from sim.governance.interaction import (
     CoDelivery,
@@ -50,6 +51,7 @@ REGISTRY: dict[str, dict[str, type[GovernanceRule]]] = {
         "interaction": (Consultation, CoDelivery, CoDesign, Reporting),
         "responsibility": (CollectiveResponsibility, IndividualResponsibility),
         "voting": (Plurality, EqualShares, Proportional),
+        "appeals": (NoAppeals, Arbiter),
     }.items()
 }
 
@@ -99,6 +101,7 @@ class Rules:
     interaction: InteractionRule
     responsibility: ResponsibilityRule
     voting: VotingRule
+    appeals: AppealRule
 
     @classmethod
     def build(cls, values: Mapping[str, Any]) -> Rules:
@@ -116,6 +119,8 @@ class Rules:
 __all__ = [
     "REGISTRY",
     "AccessRule",
+    "AppealOutcome",
+    "AppealRule",
     "GovernanceRule",
     "InteractionRule",
     "Response",

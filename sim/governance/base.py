@@ -2,7 +2,7 @@
 
 Rules follow Axelrod's strategy pattern: each is a small class registered under a family
 (``access``, ``sanctions``, ``rewards``, ``response``, ``interaction``, ``responsibility``,
-``voting``) and a
+``voting``, ``appeals``) and a
 name. Parameters are declared as `sim.primitives.params.Param`, so the registry, the
 model's parameter list, the scenario schema and the contract tests all read the same
 declaration. What a rule needs from the model or offers to it (its *capabilities*) is

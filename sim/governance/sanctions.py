@@ -11,7 +11,8 @@ is an offender. Each month:
 * **Offence records decay** by ``record_decay`` a month (lenient, forgiving enforcement
   does best under noise: Fudenberg, Rand & Dreber 2012).
 * **Legitimacy** of the regime starts at ``legitimacy`` and moves toward it times the
-  share of fines that were deserved: wrongful fines erode it (Tyler 2006). Sanctions seen
+  share of fines that were deserved among those that stand (after any appeals,
+  `sim.governance.appeals`): wrongful fines erode it (Tyler 2006). Sanctions seen
   as illegitimate crowd out willingness (the model's ``crowding_out``; Fehr & Rockenbach
   2003), so sanctions can lower participation.
 * ``peer``: pool punishment by fellow citizens (Fehr & Gächter 2000): the norm is one's
@@ -34,6 +35,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from sim.governance.appeals import AppealOutcome, AppealRule
 from sim.governance.base import GovernanceRule, StepContext
 from sim.primitives.params import Param
 from sim.primitives.sources import FG, FUDENBERG, GRECHENIG, OSTROM, TYLER, YAMAGISHI
@@ -63,13 +65,15 @@ class SanctionOutcome:
         fines: Fine paid by each citizen (zero for most).
         wrongful: Fined although it complied (a detection error).
         punisher_cost: Cost borne by each citizen for punishing others (peer sanctions).
-        admin_cost: Per-citizen cost borne by the administration.
+        admin_cost: Per-citizen cost borne by the administration (hearing appeals included).
+        appeals: The appeals heard this step, if there is an arena for them.
     """
 
     fines: np.ndarray
     wrongful: np.ndarray
     punisher_cost: np.ndarray | float
     admin_cost: float
+    appeals: AppealOutcome | None = None
 
 
 class SanctionRule(GovernanceRule):
@@ -102,8 +106,8 @@ class SanctionRule(GovernanceRule):
         return self.detection(ctx) * (1.0 - self.detection_error) * self.fine_of(ctx.citizens.offences)
 
     def apply(self, ctx: StepContext, offenders: np.ndarray, liable: np.ndarray, givers: np.ndarray,
-              rng) -> SanctionOutcome:
-        """Flag (with errors), fine and record; decay records; update legitimacy; cost it.
+              rng, *, appeals: AppealRule | None = None, appeal_rng=None) -> SanctionOutcome:
+        """Flag (with errors), fine and record; hear appeals; decay records; update legitimacy; cost it.
 
         Args:
             ctx: The step's observations.
@@ -111,6 +115,8 @@ class SanctionRule(GovernanceRule):
             liable: May be sanctioned (uses the service and may contribute).
             givers: Contribute this month (peer monitors are among them, from month 1 on).
             rng: The model's random generator.
+            appeals: The arena that hears appeals against this month's fines, if any.
+            appeal_rng: The appeals' own random stream.
         """
         c = ctx.citizens
         n = c.n
@@ -124,11 +130,15 @@ class SanctionRule(GovernanceRule):
         c.offences[flagged] += 1.0
         wrongful = np.zeros(n, dtype=bool)
         wrongful[flagged] = ~offenders[flagged]
-        if flagged.size:
-            deserved = 1.0 - np.count_nonzero(wrongful) / flagged.size
+        punisher_cost, admin_cost = self.enforcement_cost(ctx, float(fines.sum()), givers)  # fines imposed
+        heard = appeals.hear(ctx, fines, wrongful, flagged, appeal_rng) if appeals is not None else None
+        standing = flagged.size - (np.count_nonzero(heard.upheld) if heard is not None else 0)
+        if standing:  # legitimacy follows the fines that stand
+            deserved = 1.0 - np.count_nonzero(wrongful) / standing
             self.perceived += LEGITIMACY_LEARNING * (self.legitimacy * deserved - self.perceived)
-        punisher_cost, admin_cost = self.enforcement_cost(ctx, float(fines.sum()), givers)
-        return SanctionOutcome(fines, wrongful, punisher_cost, admin_cost)
+        if heard is not None:
+            admin_cost += heard.admin_cost
+        return SanctionOutcome(fines, wrongful, punisher_cost, admin_cost, heard)
 
     def enforcement_cost(self, ctx: StepContext, total_fines: float,
                          givers: np.ndarray) -> tuple[np.ndarray | float, float]:
@@ -155,7 +165,7 @@ class NoSanctions(SanctionRule):
     def expected_fine(self, ctx):  # noqa: D102
         return np.zeros(ctx.citizens.n)
 
-    def apply(self, ctx, offenders, liable, givers, rng):  # noqa: D102
+    def apply(self, ctx, offenders, liable, givers, rng, *, appeals=None, appeal_rng=None):  # noqa: D102
         n = ctx.citizens.n
         return SanctionOutcome(np.zeros(n), np.zeros(n, dtype=bool), 0.0, 0.0)
 

@@ -47,7 +47,7 @@ from sim.model.reporters import (
     measure,
 )
 from sim.model.service import Quality, quality_per_user, support
-from sim.model.step_parts import Decision, decide, respond
+from sim.model.step_parts import Decision, decide, enforce, respond
 from sim.model.turnover import move
 from sim.primitives.errors import InputError, Origin
 from sim.primitives.numeric import Scratch, mean
@@ -84,6 +84,7 @@ class CoProductionModel(mesa.Model):
         # A stream of its own for residential turnover (`sim.model.turnover`), spawned from
         # the seed: the same movers and newcomers whatever the levers draw.
         self.turnover_rng = self.rng.spawn(1)[0]
+        self.appeal_rng: np.random.Generator | None = None  # the appeals' stream, made when first needed
         self.moved = np.zeros(0, dtype=np.int64)  # homes whose residents moved this month
         self.citizens = draw_citizens(p, self.rng)
         n = self.citizens.n
@@ -182,11 +183,7 @@ class CoProductionModel(mesa.Model):
         acts = individual_acts(c.uses, c.engagement, d.report_propensity, consent, p, self.rng, self.scratch)
         liable = c.uses & c.eligible
         enforces = rules.sanctions.enforces
-        # With no rule there is no norm: nobody offends.
-        offenders = liable & (d.contribution < d.norm) if enforces else np.zeros(c.n, dtype=bool)
-        sanction = rules.sanctions.apply(ctx, offenders, liable, d.contribution > 0, self.rng)
-        if enforces:
-            c.trust[sanction.wrongful] *= 1.0 - p["wrongful_trust_loss"]
+        sanction = enforce(self, ctx, d, liable)  # fines, appeals heard (`sim.governance.appeals`)
         production, effort_ratio = self._produce()
         record = StepRecord(self.steps, p["min_hours"], d.contribution, d.contribution * c.time_budget,
                             d.willing, c.eligible, d.admitted, c.uses, self.able,
@@ -231,12 +228,15 @@ class CoProductionModel(mesa.Model):
         if enforces:  # (subtracting no fines is the identity)
             payoff -= sanction.fines
             payoff -= sanction.punisher_cost
+            if sanction.appeals is not None:
+                payoff -= sanction.appeals.citizen_cost
         payoff += reward_paid
         c.contribution = d.contribution
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
                          admin_cost, mean(payoff) - admin_cost, rules.sanctions.perceived,
                          firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)),
-                         self.choice.outcomes(took_part(record)), self.institutions.outcomes())
+                         self.choice.outcomes(took_part(record)), self.institutions.outcomes(),
+                         sanction.appeals.outcomes() if sanction.appeals is not None else {})
         record.outcomes = measure(record, c, p, agg, self.strata, self.scratch)
         c.ever_active |= took_part(record)
         self.last_step = record

@@ -16,6 +16,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from sim.governance.appeals import APPEAL_OUTCOMES
 from sim.model.institutions import INSTITUTION_OUTCOMES, INSTITUTION_SHARES
 from sim.model.metrics import concentration, share
 from sim.model.population import TYPE_NAMES
@@ -35,6 +36,7 @@ REPORTERS: tuple[str, ...] = (
     "contribution_gini", "top1_share", "admin_cost", "active_firms", "welfare",
     "data_contributions", "public_use", "firm_free_rider_share",
     "rule_chosen_option", "rule_choice_support", "local_rule_range", "neighbourhood_participation_gap",
+    *APPEAL_OUTCOMES,
     *INSTITUTION_OUTCOMES,
 )
 #: Outcomes that are shares of citizens (or of firms), in [0, 1].
@@ -42,7 +44,7 @@ SHARES: frozenset[str] = frozenset(
     name for name in REPORTERS
     if name.startswith(("participation", "free_rider", "exit", "excluded", "public_use", "data_",
                         "firm_free", "efficacy", "trust", "legitimacy", "top1", "contribution_gini",
-                        "rule_choice_support"))
+                        "rule_choice_support", "appeals_"))
     or name == "mean_contribution" or name in INSTITUTION_SHARES
 )
 
@@ -61,6 +63,7 @@ class Aggregates:
         active_firms: Number of active firms.
         choice: The collective choice's reporters (`sim.model.choice.RuleChoice.outcomes`).
         institutions: Civil society's, budgets', the life-cycle's and engagement's outcomes.
+        appeals: The appeals' reporters (`sim.governance.appeals.AppealOutcome.outcomes`).
     """
 
     quality_stocks: np.ndarray
@@ -72,6 +75,7 @@ class Aggregates:
     active_firms: int
     choice: dict[str, float] = field(default_factory=dict)
     institutions: dict[str, float] = field(default_factory=dict)
+    appeals: dict[str, float] = field(default_factory=dict)
 
 
 def _mean_where(values: np.ndarray, mask: np.ndarray) -> float:
@@ -178,7 +182,7 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
         "data_contributions": share(record.shared),
         "public_use": share(record.uses),
         "firm_free_rider_share": agg.firm_free_rider_share,
-        **agg.choice,
+        **agg.choice, **dict.fromkeys(APPEAL_OUTCOMES, 0.0), **agg.appeals,
         **dict.fromkeys(INSTITUTION_OUTCOMES, 0.0), **agg.institutions,
     }
     return {name: out[name] for name in REPORTERS}

@@ -2,7 +2,9 @@
 
 `decide` turns what citizens believe and feel into collective effort (`sim.model.behaviour`)
 and report propensities, applies sanctions' deterrence and the access rule, and marks who
-*lost* the motivation it started with (the `exited` classification). `respond` passes the
+*lost* the motivation it started with (the `exited` classification). `enforce` fines the
+offenders, hears their appeals and takes trust from the wrongly fined whose fine stands.
+`respond` passes the
 month's input to the response rule, lets those heard learn, and turns acted-on input into
 the citizens' share of quality.
 """
@@ -14,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.governance import Response, StepContext
+from sim.governance import Response, SanctionOutcome, StepContext
 from sim.model import behaviour, learning
 from sim.model.record import StepRecord
+from sim.model.streams import APPEALS, own_stream
 from sim.primitives.numeric import clip
 
 
@@ -104,6 +107,26 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     lost &= ~willing
     lost |= np.less(propensity, model.half_propensity_then, out=work("lost_reports", bool))
     return Decision(want, willing, admitted, norm, propensity, lost)
+
+
+def enforce(model: Any, ctx: StepContext, d: Decision, liable: np.ndarray) -> SanctionOutcome:
+    """Fine this month's offenders, hear their appeals, and cost the wrongful fines that stand in trust.
+
+    The appeals draw from a stream of their own (made when first needed), so an arena for
+    appeals shifts no other draw of the run.
+    """
+    c, rules = model.citizens, model.rules
+    enforces = rules.sanctions.enforces
+    # With no rule there is no norm: nobody offends.
+    offenders = liable & (d.contribution < d.norm) if enforces else np.zeros(c.n, dtype=bool)
+    arena = rules.appeals if enforces and rules.appeals.hears else None
+    if arena is not None and model.appeal_rng is None:
+        model.appeal_rng = own_stream(model.rng, APPEALS)
+    sanction = rules.sanctions.apply(ctx, offenders, liable, d.contribution > 0, model.rng,
+                                     appeals=arena, appeal_rng=model.appeal_rng)
+    if enforces:
+        c.trust[sanction.wrongful] *= 1.0 - model.p["wrongful_trust_loss"]
+    return sanction
 
 
 def respond(model: Any, record: StepRecord, support: float) -> tuple[float, float]:

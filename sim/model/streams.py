@@ -14,6 +14,8 @@ import numpy as np
 
 #: Tags of the mechanisms' streams (large, so they never meet ``spawn``'s children 0, 1, ...).
 CIVIL_SOCIETY, LIFECYCLE, PERSONAL_BUDGETS, ENGAGEMENT = 1_300_001, 1_300_002, 1_300_003, 1_300_004
+#: The appeals' decisions (`sim.governance.appeals`).
+APPEALS = 1_300_011
 
 
 def own_stream(rng: np.random.Generator, tag: int) -> np.random.Generator:

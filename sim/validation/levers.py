@@ -26,9 +26,13 @@ HORIZON = 120
 #: Lever -> (scenario, dotted overrides that make it act).
 SANCTIONED = {"governance.sanctions": "admin"}
 CONTEXT: dict[str, tuple[str, dict]] = {
-    **{n: ("ostrom_commons", {}) for n in ("monitoring", "fine", "graduation", "detection_error",
+    **{n: ("ostrom_commons", {}) for n in ("monitoring", "graduation", "detection_error",
                                           "record_decay", "legitimacy", "punishment_ratio",
                                           "monitoring_hours", "punisher_tolerance")},
+    # The commons' users choose their first fine (`sim.model.choice`): screened where it is imposed.
+    "fine": ("ostrom_commons", {"governance.choice": "imposed"}),
+    # Conflict resolution (`sim.governance.appeals`): the commons' arbiter hears appeals.
+    **{n: ("ostrom_commons", {}) for n in ("appeal_cost", "resolution_accuracy", "resolution_cost")},
     "sanction_threshold": ("consultative", SANCTIONED), "monitoring_cost": ("consultative", SANCTIONED),
     "reward": ("co_delivery", {}),
     "design_learning": ("integrated_services", {}), "design_ceiling": ("integrated_services", {}),

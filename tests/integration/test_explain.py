@@ -32,7 +32,8 @@ def pair(tmp_path_factory):
 
 def test_shapley_values_add_up_to_the_total_difference_exactly(pair):
     a, b, seeds, done, _ = pair
-    assert [lev.name for lev in done.levers] == ["sanctions", "rewards", "interaction", "monitoring", "fine"]
+    assert [lev.name for lev in done.levers] == ["sanctions", "rewards", "interaction", "appeals", "monitoring", "fine",
+                                                 "choice"]
     for outcome in ("participation", "quality", "trust"):
         rows = done.table[done.table.outcome == outcome]
         assert abs(rows.shapley.sum() - done.totals[outcome][0]) < 1e-12
@@ -51,7 +52,7 @@ def test_each_lever_gets_an_interval_and_a_sentence(pair):
     assert sentence.startswith("participation is ") and "accounts for" in sentence
     assert "in ostrom_commons than in co_delivery" in sentence
     saved = json.loads((out / "explain.json").read_text())
-    assert saved["sentences"] == done.sentences and len(pd.read_csv(out / "explain.csv")) == 15
+    assert saved["sentences"] == done.sentences and len(pd.read_csv(out / "explain.csv")) == 21
 
 
 def test_tied_parameters_are_one_lever_and_too_many_are_grouped():

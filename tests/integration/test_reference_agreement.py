@@ -55,7 +55,8 @@ SETTINGS = {
     "co_design_invited_published": {"interaction": "co_design", "access": "invited", "access_capacity": 0.5,
                                     "feedback_publicity": 0.5},
     "open_platform": scenario("open_platform"),
-    "ostrom_commons": scenario("ostrom_commons"),
+    # The reference has neither collective choice nor appeals: the commons with its rules imposed.
+    "ostrom_commons": scenario("ostrom_commons", choice="imposed", appeals="none"),
     "lab_punishment": scenario("lab_public_goods_punishment"),
 }
 #: (setting, the same code with one mechanism's parameter changed in the reference).

@@ -38,7 +38,9 @@ def test_rule_parameters_are_idle_exactly_when_the_rule_does_not_declare_them():
     values = Settings(FIELD[0]).values()
     for family, rules in REGISTRY.items():
         for rule, cls in rules.items():
-            idle = levers.idle({**values, family: rule})
+            # appeals act only against fines: read their capabilities where there are fines
+            context = {**values, "sanctions": "admin"} if family == "appeals" else values
+            idle = levers.idle({**context, family: rule})
             declared_by_family = {p.name for c in rules.values() for p in c.params}
             own = {p.name for p in cls.params}
             for name in declared_by_family:
@@ -94,3 +96,12 @@ def test_every_lever_reads_in_plain_words():
 def test_classroom_levers_are_few_and_declared():
     assert 3 <= len(levers.CLASSROOM) <= 8
     assert set(levers.CLASSROOM) <= set(MODEL_PARAMS)
+
+
+def test_appeal_levers_are_idle_without_sanctions_with_the_reason():
+    values = {**Settings(FIELD[0]).values(), "sanctions": "none", "appeals": "arbiter"}
+    idle = levers.idle(values)
+    for name in ("appeals", "appeal_cost", "resolution_accuracy", "resolution_cost"):
+        assert "there are no sanctions to appeal" in idle[name], name
+    active = levers.idle({**values, "sanctions": "peer"})
+    assert not {"appeals", "appeal_cost", "resolution_accuracy", "resolution_cost"} & set(active)

@@ -31,6 +31,7 @@ SUPPORTED = {
     "interaction": ("consultation", "co_delivery", "co_design", "reporting"),
     "responsibility": ("collective", "individual"),
     "voting": ("plurality", "equal_shares", "proportional"),  # unused while pb_share == 0
+    "appeals": ("none",),
 }
 #: Per-citizen state copied from the vectorised model's initial draws.
 STATE = ("ctype", "slope", "level", "group", "skill", "cost", "time_budget", "need", "trust",
