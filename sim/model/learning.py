@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.neighbourhood import COMPILED_ROWS
 from sim.primitives.numeric import Scratch, clip
 from sim.primitives.params import Param
 from sim.primitives.sources import BANDURA, EREV_ROTH, FG2010, JAMES, SJOBERG, SLOVIC, VAN_RYZIN
@@ -55,15 +56,27 @@ def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
     return belief
 
 
-def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float) -> np.ndarray:
+def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float,
+                        feedback: np.ndarray | None = None) -> None:
     """Citizens whose input matured move toward 1 if it was acted on, else toward 0.
 
-    Returns:
-        The indices of the citizens who learned (those heard).
+    Args:
+        efficacy: Each citizen's efficacy (updated in place).
+        heard: Whose input matured this month.
+        acted: Whether it was acted on.
+        rate: Learning rate.
+        feedback: If given, what was done with each citizen's last matured input (1 acted
+            on, 0 ignored; updated in place for those heard).
     """
+    if feedback is not None and efficacy.shape[0] >= COMPILED_ROWS:  # one compiled pass, same numbers
+        from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
+
+        kernels.learn_from_feedback(efficacy, heard, acted, rate, feedback)
+        return
     idx = np.flatnonzero(heard)
     efficacy[idx] += rate * (acted[idx] - efficacy[idx])
-    return idx
+    if feedback is not None:
+        feedback[idx] = acted[idx]
 
 
 def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict, work: Scratch | None = None) -> None:

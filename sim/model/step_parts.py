@@ -121,8 +121,7 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
         heard = response.heard
         record.heard, record.acted = heard, response.acted
         if rules.response.administered:
-            learned = learning.learn_from_feedback(c.efficacy, heard, response.acted, p["efficacy_learning"])
-            c.feedback[learned] = response.acted[learned]
+            learning.learn_from_feedback(c.efficacy, heard, response.acted, p["efficacy_learning"], c.feedback)
         if (share := response.acted_share()) is not None:
             model.published = share
         np.multiply(response.effort, response.acted, out=acted_effort)
