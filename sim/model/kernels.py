@@ -14,6 +14,15 @@ row is summed by one thread, term by term from 0.0 in CSR order, exactly as SciP
 function of that name does with an index array (a gather, arithmetic and a scatter), with
 the same operations per citizen.
 
+**Learning.** `learn` is the month's trust, expectation and observational efficacy
+updates of `sim.model.learning` (when every citizen judges the same service) in one pass
+instead of some twenty array passes.
+
+**Decisions.** `decide` is the decision rule's terms of `sim.model.step_parts.decide`
+(schedule, need, trust and efficacy factors, willingness now and with the trust one
+started with, report propensity) in one pass, for the common case (an administration, one
+service level, no mobilisation).
+
 No kernel uses ``fastmath`` (Numba then neither reorders nor contracts floating-point
 operations), so each element is computed as NumPy computes it. The kernels are compiled on first use (``cache=True``: once per machine, then loaded from
 ``__pycache__``) and release the GIL; `sim.model.neighbourhood` and `sim.model.learning` import this module only
@@ -132,3 +141,83 @@ def learn_from_feedback(efficacy, heard, acted, rate, feedback):  # pragma: no c
             a = 1.0 if acted[i] else 0.0
             efficacy[i] += rate * (a - efficacy[i])
             feedback[i] = 1 if acted[i] else 0
+
+
+@njit(inline="always")
+def _clip(x, low, high):  # pragma: no cover - compiled
+    """NumPy's clip of a float: ``min(max(x, low), high)`` with its comparisons."""
+    x = x if x > low else low
+    return x if x < high else high
+
+
+@njit(nogil=True, cache=True)
+def learn(trust, expectation, efficacy, prior, neighbour_efficacy, received, floor,  # noqa: PLR0917
+          base, w_disc, gain, loss, expectation_rate, mixed, private, social, initial,
+          forgetting):  # pragma: no cover - compiled
+    """`sim.model.learning.learn_month` for one `received` value, element by element.
+
+    ``base`` holds the trust target's terms common to all (performance, effort), ``floor``
+    is the least expectation divided by, ``private`` the weight of neighbours' efficacy in
+    what is observed and ``mixed`` the published share times its weight.
+    """
+    for i in range(trust.shape[0]):
+        e = expectation[i]
+        disc = received - e
+        disc /= e if e >= floor else floor
+        target = prior[i] + base[0]
+        target += base[1]
+        target += _clip(disc, -1.0, 1.0) * w_disc
+        target = _clip(target, 0.0, 1.0)
+        step = target - trust[i]
+        step *= gain if step > 0 else loss
+        trust[i] = _clip(trust[i] + step, 0.0, 1.0)
+        expectation[i] = e + (received - e) * expectation_rate
+        observed = private * neighbour_efficacy[i]
+        observed += mixed
+        f = efficacy[i]
+        f += (observed - f) * social
+        f += (initial - f) * forgetting
+        efficacy[i] = _clip(f, 0.0, 1.0)
+
+
+@njit(nogil=True, cache=True)
+def decide(slope, level, ctype, hump, belief, quality, need_standard, need_weight, motive,  # noqa: PLR0917
+           trust, trust_weight, trust_reference, efficacy, efficacy_weight, initial_efficacy,
+           trust_then, cost, gains, report_propensity, want, then, propensity):  # pragma: no cover - compiled
+    """Willingness before noise (`want`), with the initial trust (`then`) and report propensity.
+
+    `cost` has one value per citizen or a single one; `gains` is empty when nobody gains
+    privately from giving.
+    """
+    per_citizen_cost = cost.shape[0] > 1
+    has_gains = gains.shape[0] > 0
+    for i in range(belief.shape[0]):
+        b = belief[i]
+        tau = slope[i] * b
+        tau += level[i]
+        if ctype[i] == hump:
+            other = 1.0 - b
+            tau += b if b < other else other
+        context = _clip(1.0 - quality / need_standard[i], 0.0, 1.0) * need_weight
+        context += 1.0
+        context *= motive[i]
+        trust_now = (trust[i] - trust_reference) * trust_weight + 1.0
+        trust_now = trust_now if trust_now > 0.0 else 0.0
+        efficacy_now = (efficacy[i] - initial_efficacy) * efficacy_weight + 1.0
+        efficacy_now = efficacy_now if efficacy_now > 0.0 else 0.0
+        k = cost[i] if per_citizen_cost else cost[0]
+        w = tau * (context * trust_then[i])
+        w *= k
+        if has_gains:
+            w += gains[i]
+        then[i] = _clip(w, 0.0, 1.0)
+        context *= trust_now
+        context *= efficacy_now
+        w = tau * context
+        w *= k
+        if has_gains:
+            w += gains[i]
+        want[i] = _clip(w, 0.0, 1.0)
+        r = trust_now * report_propensity
+        r *= efficacy_now
+        propensity[i] = r if r < 1.0 else 1.0

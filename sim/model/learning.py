@@ -133,3 +133,35 @@ def update_expectation(expectation: np.ndarray, received, rate: float, work: Scr
     move = np.subtract(received, expectation, out=None if work is None else work("expectation_move"))
     move *= rate
     expectation += move
+
+
+def learn_month(c, received, effort_ratio: float, neighbour_efficacy: np.ndarray, published: float,  # noqa: PLR0917
+                p: dict, work: Scratch) -> None:
+    """The month's learning of every citizen: trust, expected quality and efficacy by observation.
+
+    Args:
+        c: The citizens (trust, expectation and efficacy are updated in place).
+        received: Quality received (one value for everybody, or per citizen).
+        effort_ratio: The administration's own effort relative to what is considered normal.
+        neighbour_efficacy: Each citizen's neighbours' mean efficacy.
+        published: The published share of input acted on.
+        p: Resolved model parameters.
+        work: Work arrays.
+    """
+    standard, publicity = p["quality_standard"], p["feedback_publicity"]
+    if np.ndim(received) == 0 and c.trust.shape[0] >= COMPILED_ROWS:  # one compiled pass, same numbers
+        from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
+
+        base = np.array([p["performance_weight"] * clip(received / standard - 1.0, -1.0, 1.0),
+                         p["trust_effort_weight"] * float(clip(effort_ratio - 1.0, -1.0, 1.0))])
+        kernels.learn(c.trust, c.expectation, c.efficacy, c.trust_prior, neighbour_efficacy, float(received),
+                      0.05 * standard, base, p["disconfirmation_weight"], p["trust_gain"], p["trust_loss"],
+                      p["expectation_learning"], publicity * published, 1.0 - publicity, p["social_learning"],
+                      p["initial_efficacy"], p["efficacy_forgetting"])
+        return
+    target = trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p, work=work)
+    update_trust(c.trust, target, p["trust_gain"], p["trust_loss"], work=work)
+    update_expectation(c.expectation, received, p["expectation_learning"], work=work)
+    observed = np.multiply(1.0 - publicity, neighbour_efficacy, out=work("observed_efficacy"))
+    observed += publicity * published
+    learn_by_observation(c.efficacy, observed, p, work=work)

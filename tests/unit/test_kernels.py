@@ -62,3 +62,54 @@ def test_concentration_sorts_only_the_positive_values_with_the_same_result():
     gini, top = concentration(values, 0.01)
     assert gini == dot(weights, ordered) / (n * float(values.sum()))
     assert top == float(ordered[n - 101 :].sum()) / float(values.sum())
+
+
+def test_compiled_monthly_learning_is_bit_identical(monkeypatch):
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from sim.model.parameters import resolve_model_params  # noqa: PLC0415
+    from sim.primitives.numeric import Scratch  # noqa: PLC0415
+
+    rng = np.random.default_rng(5)
+    n = 4_000
+    p = resolve_model_params({"feedback_publicity": 0.3})
+
+    def citizens():
+        state = np.random.default_rng(6)
+        return SimpleNamespace(trust=state.random(n), expectation=state.random(n) * 2, efficacy=state.random(n),
+                               trust_prior=state.random(n))
+
+    neighbours = rng.random(n)
+    for received, ratio in [(0.7, 0.4), (1.9, 1.3), (0.0, 2.5)]:
+        expected, compiled = citizens(), citizens()
+        learning.learn_month(expected, received, ratio, neighbours, 0.45, p, Scratch(n))
+        monkeypatch.setattr(learning, "COMPILED_ROWS", 1_000)
+        learning.learn_month(compiled, received, ratio, neighbours, 0.45, p, Scratch(n))
+        monkeypatch.undo()
+        for name in ("trust", "expectation", "efficacy"):
+            assert np.array_equal(getattr(compiled, name), getattr(expected, name)), name
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"interaction": "consultation", "responsiveness": 0.3, "feedback_publicity": 0.5},
+    {"sanctions": "admin", "fine": 0.2, "monitoring": 0.3, "mpcr": 0.9},
+    {"network": "scale_free", "responsibility": "individual", "campaign_reach": 0.1},
+])
+def test_a_model_on_the_compiled_path_gives_the_same_outcomes(monkeypatch, overrides):
+    from sim import CoProductionModel  # noqa: PLC0415
+    from sim.model import step_parts  # noqa: PLC0415
+
+    def run() -> list[dict[str, float]]:
+        model = CoProductionModel(rng=11, citizens=3_000, **overrides)
+        out = []
+        for _ in range(8):
+            model.step()
+            out.append(model.last_step.outcomes)
+        return out
+
+    expected = run()
+    for module in (neighbourhood, learning, step_parts):
+        monkeypatch.setattr(module, "COMPILED_ROWS", 1_000)
+    monkeypatch.setattr("sim.model.kernels.NEAR", 16)
+    assert repr(run()) == repr(expected)
