@@ -153,7 +153,7 @@ def learn_month(c, received, effort_ratio: float, neighbour_efficacy: np.ndarray
         from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
 
         base = np.array([p["performance_weight"] * clip(received / standard - 1.0, -1.0, 1.0),
-                         p["trust_effort_weight"] * float(clip(effort_ratio - 1.0, -1.0, 1.0))])
+                         p["trust_effort_weight"] * min(max(effort_ratio - 1.0, -1.0), 1.0)])
         kernels.learn(c.trust, c.expectation, c.efficacy, c.trust_prior, neighbour_efficacy, float(received),
                       0.05 * standard, base, p["disconfirmation_weight"], p["trust_gain"], p["trust_loss"],
                       p["expectation_learning"], publicity * published, 1.0 - publicity, p["social_learning"],
