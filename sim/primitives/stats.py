@@ -107,3 +107,26 @@ def settled(values: Any, window: int = STEADY_WINDOW) -> bool:
         return False
     level = abs(float(np.nanmean(x[-window:])))
     return abs(drift(x, window)) <= max(SETTLED_ABSOLUTE, SETTLED_RELATIVE * level)
+
+
+def steady_shift(values: Any, window: int = STEADY_WINDOW) -> float:
+    """Mean of the final `window` values minus the mean of the `window` before them.
+
+    How far the steady-state estimate moved in its last window. Unlike `drift`, a cycle
+    whose period divides the window (a rule voted on every year that alternates) does not
+    show as a trend, and a steady trend shows twice as large.
+    """
+    x = np.asarray(values, dtype=float)
+    if x.shape[0] < 2 * window:
+        return float("nan")
+    return float(np.nanmean(x[-window:]) - np.nanmean(x[-2 * window:-window]))
+
+
+def stationary(values: Any, window: int = STEADY_WINDOW) -> bool:
+    """Whether the steady-state estimate has stopped moving: `steady_shift` within the tolerance.
+
+    The tolerance is `settled`'s; a series shorter than two windows is not stationary.
+    """
+    shift = steady_shift(values, window)
+    level = abs(float(np.nanmean(np.asarray(values, dtype=float)[-window:])))
+    return bool(np.isfinite(shift)) and abs(shift) <= max(SETTLED_ABSOLUTE, SETTLED_RELATIVE * level)

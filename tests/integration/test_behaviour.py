@@ -10,7 +10,7 @@ from sim.validation.runs import steady
 
 #: Checks the model is known to fail (docs/ODD.md, "What the model misses"); strict, so a
 #: fix shows up as an unexpected pass.
-KNOWN_MISSES = {"quality_settles": "co-design's gain has no obsolescence; quality wanders"}
+KNOWN_MISSES: dict[str, str] = {}  # check name -> why the model misses it (none today)
 
 
 @pytest.mark.parametrize("name", [
