@@ -45,6 +45,7 @@ from dashboards.state import (
     pause,
     play,
     playing,
+    queued,
     run_error,
     set_speed,
     settings,
@@ -198,20 +199,25 @@ def RunControlsInner():
     """What `RunControls` holds."""
     FramePump()
     run = current_run.value
-    is_playing = playing.value
+    waiting = queued.value
+    is_playing = playing.value or waiting.play  # a Play pressed during a build shows Pause (to cancel it)
     working = busy.value is not None
+    # During a build Step and Play stay pressable: they are queued for the new run (shown below).
+    no_run = run is None and not working
     with solara.Row(gap="6px", style="align-items: center; flex-wrap: wrap"):
         solara.Button("Reset", on_click=start_run, color="primary", disabled=working,
                       classes=["coprod-reset"], icon_name="mdi-restore")
-        solara.Button("Step", on_click=step_once, disabled=is_playing or run is None or working,
+        solara.Button("Step", on_click=step_once, disabled=is_playing or no_run,
                       color="primary", classes=["coprod-step-button"], icon_name="mdi-skip-next")
         solara.Button("Pause" if is_playing else "Play", on_click=pause if is_playing else play,
-                      disabled=run is None or working, color="primary", classes=["coprod-play"],
+                      disabled=no_run, color="primary", classes=["coprod-play"],
                       icon_name="mdi-pause" if is_playing else "mdi-play")
     if working:
         with solara.Column(gap="2px", classes=["coprod-busy"]):
             solara.ProgressLinear(True)
             solara.Text(busy.value or "", style="font-size: 13px")
+            if waiting:
+                solara.Text(waiting.text(), classes=["coprod-queued"], style="font-size: 13px")
     StepInfo()
     with solara.Div(classes=["coprod-speed"]):
         solara.Text(f"Speed: {speed.value} months per second", classes=["coprod-speed-value"])

@@ -115,6 +115,7 @@ class TimelineFigure(BlittedFigure):
         """Prepare `panels` (2 columns) for a run of about `horizon` months."""
         self.panels = tuple(panels)
         self.horizon = max(int(horizon), 10)
+        self._planned = False  # `plan` changed the horizon: the next frame redraws the axes
         self.figure = fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
         self.canvas = FigureCanvasAgg(fig)
         fig.patch.set_facecolor("white")
@@ -144,9 +145,20 @@ class TimelineFigure(BlittedFigure):
                                         animated=True, **big) for _, _, c in panel.lines])
         self._background = None
 
+    @property
+    def months(self) -> int:
+        """The months the x axis spans now (from 0), as last drawn."""
+        return round(self.axes[0].get_xlim()[1])
+
+    def plan(self, horizon: int) -> None:
+        """The planned months changed: the x axis spans them from the next frame on."""
+        self.horizon = max(int(horizon), 10)
+        self._planned = True
+
     def _fit(self, n: int, tops: list[float], events: Events) -> None:
         """Extend the axes when the run outgrows them; redraw the background on any change."""
-        changed = tuple(events) != self.events
+        changed = tuple(events) != self.events or self._planned
+        self._planned = False
         if n > self.horizon:
             self.horizon = math.ceil(n * 1.5)
             changed = True

@@ -88,6 +88,10 @@ DEPENDENCIES: tuple[Dependency, ...] = (
                "there is no data platform (data value is 0)"),
     Dependency(("rewire",), (Requirement("network", "==", "small_world"),),
                "the network is not small-world"),
+    Dependency(("choice_level", "local_floor", "local_ceiling", "neighbourhood_contrast"),
+               (Requirement("neighbourhoods", ">", 1),), "the city is one neighbourhood (neighbourhoods is 1)"),
+    Dependency(("local_floor", "local_ceiling"), (Requirement("choice_level", "==", "neighbourhood"),),
+               "the rule is chosen city-wide (choice level is city)"),
 )
 #: The few levers classroom mode shows (in large type); idle ones are still hidden.
 CLASSROOM: tuple[str, ...] = ("sanctions", "fine", "responsiveness", "rewards", "reward",

@@ -45,6 +45,8 @@ def LiveImage(view: str, css: str, alt: str):
     if run.sent.get(view) != frame:  # a new picture: the next frame waits until it is shown
         run.sent[view] = frame
         run.gate.sent(view, frame)
+    if view in run.figures:  # a timeline: its alternative text says the months it spans
+        alt = f"{alt}, months 0 to {run.figures[view].months}"
     FrameWidget.element(png=png, frame=frame, css_class=f"coprod-img {css}", alt=alt,
                         on_shown_frame=lambda shown: run.gate.shown(view, shown))
 

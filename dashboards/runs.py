@@ -135,6 +135,11 @@ class Run:
         self.player.horizon = steps
         self.player.reached_horizon = self.steps >= steps
         self.settings = replace(self.settings, steps=steps)
+        with self.draw_lock:
+            for view, figure in self.figures.items():
+                figure.plan(steps)
+                self.drawn.pop(view, None)  # stale: the frame loop draws the new axes
+        self.wake.set()
 
     def pending(self, settings: Settings) -> dict[str, tuple[Any, Any]]:
         """Parameters `settings` would change: name -> (now, then)."""

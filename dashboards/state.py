@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import solara
@@ -57,6 +58,33 @@ results_pick = solara.reactive(cast("str | None", None))  # the policy picked in
 _request = solara.reactive(cast(object, None))  # the latest Reset asked for (older ones are dropped)
 
 
+@dataclass(frozen=True)
+class Queued:
+    """Step and Play pressed while a model is being built: taken by the new model once it is ready.
+
+    Attributes:
+        steps: Steps pressed (taken at once, in one go).
+        play: Play pressed (and not paused since): the new run plays after its steps.
+    """
+
+    steps: int = 0
+    play: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.steps or self.play)
+
+    def text(self) -> str:
+        """What the new run will do first, in words (shown under the busy indicator)."""
+        parts = [f"{self.steps} step{'s' if self.steps > 1 else ''}"] if self.steps else []
+        return "Then: " + " and ".join(parts + (["play"] if self.play else [])) + "."
+
+
+queued = solara.reactive(Queued())
+# A press (the page's thread) and the end of a build (its own thread) take turns on `queued`
+# and `busy`, so a Step pressed just as a build ends is either queued and taken, or run.
+_queue_lock = threading.Lock()
+
+
 def _message(err: Exception, doing: str) -> str:
     if isinstance(err, InputError):
         return err.message
@@ -82,10 +110,12 @@ def in_background(work: Callable[[], Any], done: Callable[[Any, str | None], Non
     threading.Thread(target=target, name="coprod-busy", daemon=True).start()
 
 
-def start_run(new_settings: Settings | None = None, then: Callable[[], None] | None = None) -> None:
+def start_run(new_settings: Settings | None = None, and_play: bool = False) -> None:
     """Reset: build a new model from the settings in the background (busy meanwhile).
 
-    `then` runs once the new run is live (e.g. `play` for "Load and play").
+    Step and Play pressed meanwhile are queued (`queued`) and act on the new run once it is
+    live; `and_play` queues a Play ("Load and play"). If the build fails, they are dropped
+    and the error is shown.
     """
     chosen = new_settings or settings.value
     old = current_run.value
@@ -99,8 +129,13 @@ def start_run(new_settings: Settings | None = None, then: Callable[[], None] | N
         busy.set(f"Building the model: {citizens:,} citizens and their network…")
     except InputError as err:
         run_error.set(err.message)
-        busy.set(None)
+        with _queue_lock:
+            busy.set(None)
+            queued.set(Queued())
         return
+    if and_play:
+        with _queue_lock:
+            queued.set(replace(queued.value, play=True))
 
     def done(run: Run | None, error: str | None) -> None:
         if _request.value is not request:  # a newer Reset was asked for meanwhile
@@ -117,38 +152,80 @@ def start_run(new_settings: Settings | None = None, then: Callable[[], None] | N
                 run.set_horizon(latest.horizon())
             current_run.set(run)
         run_error.set(error)
-        busy.set(None)
-        force_update()
-        if run is not None and then is not None:
-            then()
+        _take_queued(run)
 
     in_background(lambda: Run.start(chosen), done, "build the model")
 
 
-def step_once() -> None:
-    """Advance the live run by one step (the frame loop shows it)."""
-    run = current_run.value
-    if run is None or busy.value:
-        return
+def _take_queued(run: Run | None) -> None:
+    """The build ended: the Steps pressed meanwhile (and during them), then Play; busy off.
+
+    Without a run (the build failed) what was pressed is dropped: the error is shown.
+    """
+    while True:
+        with _queue_lock:
+            waiting = queued.value
+            if run is None or not waiting.steps:
+                queued.set(Queued())
+                if run is not None and waiting.play:
+                    _play(run)
+                busy.set(None)
+                break
+            queued.set(replace(waiting, steps=0))
+            busy.set(f"Taking the {waiting.steps} step{'s' if waiting.steps > 1 else ''} "
+                     "pressed while the model was built…")
+        if not _advance(run, waiting.steps):
+            with _queue_lock:
+                queued.set(Queued())
+                busy.set(None)
+            break
+    force_update()
+
+
+def _advance(run: Run, steps: int) -> bool:
+    """Step `run` `steps` times; an error stops the run and is shown (returns False)."""
     try:
-        run.step()
+        run.step(steps)
     except Exception as err:
         playing.set(False)
         run_error.set(_message(err, "step"))
+        return False
+    return True
+
+
+def step_once() -> None:
+    """Advance the live run by one step (the frame loop shows it); queued during a build."""
+    with _queue_lock:
+        if busy.value:
+            queued.set(replace(queued.value, steps=queued.value.steps + 1))
+            return
+    run = current_run.value
+    if run is not None:
+        _advance(run, 1)
 
 
 def play() -> None:
-    """Start or continue playing (past the planned horizon too)."""
+    """Start or continue playing (past the planned horizon too); queued during a build."""
+    with _queue_lock:
+        if busy.value:
+            queued.set(replace(queued.value, play=True))
+            return
     run = current_run.value
-    if run is None or busy.value:
-        return
+    if run is not None:
+        _play(run)
+
+
+def _play(run: Run) -> None:
     run.player.speed = speed.value
     run.player.play()
     playing.set(True)
 
 
 def pause() -> None:
-    """Pause: the player stops before its next step, at once; the page follows."""
+    """Pause: the player stops before its next step, at once; the page follows (a queued Play is dropped)."""
+    with _queue_lock:
+        if queued.value.play:
+            queued.set(replace(queued.value, play=False))
     run = current_run.value
     if run is not None:
         run.player.pause(settle=PAUSE_SETTLE)

@@ -15,7 +15,6 @@ from dashboards.state import (
     current_run,
     field_errors,
     lesson_index,
-    play,
     run_error,
     settings,
     start_run,
@@ -36,7 +35,7 @@ def apply_lesson(index: int, then_play: bool = False) -> None:
     field_errors.set({})
     settings.set(new)
     active_lesson.set(index)
-    start_run(new, then=play if then_play else None)
+    start_run(new, and_play=then_play)
 
 
 @solara.component

@@ -22,6 +22,9 @@ is an offender. Each month:
   1986).
 * ``admin``: the administration monitors against a fixed minimum contribution and pays
   ``monitoring_cost`` per unit of monitoring intensity per citizen.
+
+``fine`` and ``monitoring`` may be per-citizen arrays instead of scalars: the rule each
+neighbourhood chose for itself (nested levels, `sim.model.nested`); `at` reads either.
 """
 
 from __future__ import annotations
@@ -45,6 +48,11 @@ GRADUATION = Param("graduation", 2.0, "Factor by which the fine grows with each 
 ERROR = Param("detection_error", 0.05, "Probability that monitoring flags the wrong citizen: an offender missed, a compliant one fined.", "governance", 0.0, 0.5, source=GRECHENIG)
 DECAY = Param("record_decay", 0.1, "Share of a citizen's offence record forgotten each month.", "governance", 0.0, 1.0, source=FUDENBERG, unit="per month")
 LEGITIMACY = Param("legitimacy", 0.6, "Legitimacy citizens grant the sanction regime when it is introduced.", "governance", 0.0, 1.0, source=TYLER)
+
+
+def at(value, who):
+    """A rule parameter for citizens `who`: the scalar itself, or theirs when it is per citizen."""
+    return value[who] if np.ndim(value) else value
 
 
 @dataclass
@@ -85,9 +93,9 @@ class SanctionRule(GovernanceRule):
         """Probability that an offender is detected (scalar or per citizen)."""
         return 0.0
 
-    def fine_of(self, offences: np.ndarray) -> np.ndarray:
-        """Graduated fine for each citizen's next detection."""
-        return self.fine * self.graduation ** np.minimum(np.floor(offences), MAX_ESCALATION)
+    def fine_of(self, offences: np.ndarray, who=slice(None)) -> np.ndarray:
+        """Graduated fine for the next detection of citizens `who` (whose records are `offences`)."""
+        return at(self.fine, who) * self.graduation ** np.minimum(np.floor(offences), MAX_ESCALATION)
 
     def expected_fine(self, ctx: StepContext):
         """Detection probability times graduated fine: what a would-be offender expects."""
@@ -112,7 +120,7 @@ class SanctionRule(GovernanceRule):
         hit = np.where(offenders[idx], 1.0 - self.detection_error, self.detection_error)
         flagged = idx[rng.random(idx.shape[0]) < p * hit]
         fines = np.zeros(n)
-        fines[flagged] = self.fine_of(c.offences[flagged])
+        fines[flagged] = self.fine_of(c.offences[flagged], flagged)
         c.offences[flagged] += 1.0
         wrongful = np.zeros(n, dtype=bool)
         wrongful[flagged] = ~offenders[flagged]
@@ -176,7 +184,7 @@ class PeerSanctions(SanctionRule):
         k = int(np.count_nonzero(punishers))
         if not k:
             return 0.0, 0.0
-        time_cost = self.monitoring_hours * self.monitoring / np.maximum(c.time_budget[punishers], 1e-9)
+        time_cost = self.monitoring_hours * at(self.monitoring, punishers) / np.maximum(c.time_budget[punishers], 1e-9)
         each = np.zeros(c.n)
         each[punishers] = self.punishment_ratio * total_fines / k + np.minimum(time_cost, 1.0)
         # Second-order free riding: the dearer punishing got, the less the punishers punish.
@@ -203,4 +211,4 @@ class AdminSanctions(SanctionRule):
         return self.monitoring
 
     def enforcement_cost(self, ctx, total_fines, givers):  # noqa: D102
-        return 0.0, self.monitoring_cost * self.monitoring
+        return 0.0, self.monitoring_cost * float(np.mean(self.monitoring))

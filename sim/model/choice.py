@@ -62,10 +62,14 @@ def ideal_positions(own: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
     return np.clip(1.0 - neighbours / np.maximum(own, 1e-12), 0.0, 1.0)
 
 
+def nearest(ideal: np.ndarray, options: int) -> np.ndarray:
+    """Each voter's approved option: the one nearest its ideal (ties: the less stringent)."""
+    return np.clip(np.rint(np.nextafter(ideal * (options - 1), -np.inf)).astype(np.int64), 0, options - 1)
+
+
 def ballots(ideal: np.ndarray, options: int) -> np.ndarray:
     """Votes per option: each voter approves the option nearest its ideal (ties: less stringent)."""
-    nearest = np.rint(np.nextafter(ideal * (options - 1), -np.inf)).astype(np.int64)
-    return np.bincount(np.clip(nearest, 0, options - 1), minlength=options)
+    return np.bincount(nearest(ideal, options), minlength=options)
 
 
 class RuleChoice:
@@ -97,20 +101,33 @@ class RuleChoice:
         p = self.p
         if not self.active or model.steps % p["choice_cycle"]:
             return None
-        c = model.citizens
-        voters = self.electorate(c.contribution)
+        voters = self.electorate(model.citizens.contribution)
         if not voters.size:
             return None
+        name, options = MENUS[p["choice_menu"]]
+        self.votes = ballots(self.ideals(model, voters), len(options))
+        self.option = self.winner(model, self.votes)
+        self.support = float(self.votes[self.option] / self.votes.sum())
+        return {name: options[self.option], "legitimacy": self.chosen_legitimacy()}
+
+    @staticmethod
+    def ideals(model: Any, voters: np.ndarray) -> np.ndarray:
+        """The `voters`' ideal stringency, from their and their neighbours' last contributions."""
+        c = model.citizens
         neighbours = neighbour_means(model.adjacency, c.contribution[:, None], model.degree,
                                      np.array([float(c.contribution.mean())]))[:, 0]
-        name, options = MENUS[p["choice_menu"]]
-        self.votes = ballots(ideal_positions(c.contribution[voters], neighbours[voters]), len(options))
-        k = len(options)
-        funded = model.rules.voting.allocate(np.eye(k, dtype=bool), self.votes, np.ones(k), 1.0)
-        self.option = int(np.flatnonzero(funded)[0])
-        self.support = float(self.votes[self.option] / self.votes.sum())
-        legit = self.imposed_legitimacy + p["choice_premium"] * (1.0 - self.imposed_legitimacy)
-        return {name: options[self.option], "legitimacy": legit}
+        return ideal_positions(c.contribution[voters], neighbours[voters])
+
+    @staticmethod
+    def winner(model: Any, votes: np.ndarray) -> int:
+        """The menu position the run's voting rule elects from the votes per option."""
+        k = votes.shape[0]
+        funded = model.rules.voting.allocate(np.eye(k, dtype=bool), votes, np.ones(k), 1.0)
+        return int(np.flatnonzero(funded)[0])
+
+    def chosen_legitimacy(self) -> float:
+        """The legitimacy target of a rule chosen by those it binds (the democracy premium)."""
+        return self.imposed_legitimacy + self.p["choice_premium"] * (1.0 - self.imposed_legitimacy)
 
     def outcomes(self) -> dict[str, float]:
         """This month's reporters."""

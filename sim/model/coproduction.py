@@ -28,12 +28,12 @@ from sim.model.acts import individual_acts
 from sim.model.administration import austerity_production
 from sim.model.agents import Administration, Citizen, Firm
 from sim.model.budgeting import ParticipatoryBudget
-from sim.model.choice import RuleChoice
 from sim.model.events import Schedule, apply_due, check_schedule
 from sim.model.firms import FirmSector
 from sim.model.institutions import INSTITUTION_TABLES, Institutions
 from sim.model.levers import apply_levers, derive
 from sim.model.neighbourhood import Neighbourhood
+from sim.model.nested import NESTED_COLUMNS, NestedChoice
 from sim.model.network import build_network
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.model.population import HUMP, draw_citizens
@@ -119,10 +119,12 @@ class CoProductionModel(mesa.Model):
         # Civil society, personal budgets, the life-cycle, engagement (`sim.model.institutions`).
         self.institutions = Institutions(self)
         self.civil_society = self.institutions.civil  # what `Organisation` agents view
-        self.choice = RuleChoice(p)  # collective choice of rules (`sim.model.choice`); no draws
+        # Collective choice of rules (`sim.model.choice`), city-wide or per neighbourhood
+        # (`sim.model.nested`); no draws.
+        self.choice = NestedChoice(p, n)
         self.datacollector = OutcomeCollector(
             model_reporters=collector_reporters(),
-            tables={"budgeting": self.budgeting.columns, **INSTITUTION_TABLES},
+            tables={"budgeting": self.budgeting.columns, **INSTITUTION_TABLES, "neighbourhoods": NESTED_COLUMNS},
         )
 
     def set_levers(self, **values) -> dict:
@@ -166,6 +168,8 @@ class CoProductionModel(mesa.Model):
         apply_due(self)  # this month's timed policy changes (`sim.model.events`)
         if (chosen := self.choice.step(self)) is not None:  # users choose their rules (`sim.model.choice`)
             apply_levers(self, chosen)
+        for row in self.choice.rows:  # what each neighbourhood chose (`sim.model.nested`)
+            self.datacollector.add_table_row("neighbourhoods", row)
         c, p, rules = self.citizens, self.p, self.rules
         self.moved = move(self)  # residents who moved away this month are replaced by newcomers
         ctx = self._observe()
@@ -232,7 +236,7 @@ class CoProductionModel(mesa.Model):
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
                          admin_cost, mean(payoff) - admin_cost, rules.sanctions.perceived,
                          firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)),
-                         self.choice.outcomes(), self.institutions.outcomes())
+                         self.choice.outcomes(took_part(record)), self.institutions.outcomes())
         record.outcomes = measure(record, c, p, agg, self.strata, self.scratch)
         c.ever_active |= took_part(record)
         self.last_step = record

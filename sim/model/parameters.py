@@ -22,6 +22,7 @@ from sim.model.choice import CHOICE_PARAMS
 from sim.model.firms import FIRM_PARAMS
 from sim.model.institutions import INSTITUTION_PARAMS
 from sim.model.learning import LEARNING_PARAMS
+from sim.model.nested import NESTED_PARAMS, nested_problems
 from sim.model.network import NETWORK_PARAMS, network_problems
 from sim.model.population import POPULATION_PARAMS, type_shares
 from sim.model.record import RECORD_PARAMS
@@ -49,7 +50,7 @@ MODEL_PARAMS: dict[str, Param] = {
     p.name: p for p in (
         *POPULATION_PARAMS, TURNOVER, *NETWORK_PARAMS, *DECISION_PARAMS, *LEARNING_PARAMS, *ACT_PARAMS,
         *RECORD_PARAMS, *SERVICE_PARAMS, *ADMINISTRATION_PARAMS, *AGREEMENT_PARAMS, *FIRM_PARAMS, *_governance(),
-        *PB_PARAMS, *CHOICE_PARAMS, *INSTITUTION_PARAMS, *_GAME,
+        *PB_PARAMS, *CHOICE_PARAMS, *NESTED_PARAMS, *INSTITUTION_PARAMS, *_GAME,
     )
 }
 TYPE_SHARES = ("share_conditional", "share_free_rider", "share_hump")
@@ -70,7 +71,7 @@ def resolve_model_params(given: Mapping[str, Any]) -> dict[str, Any]:
             name the flat parameter names; callers add where the values came from.
     """
     p = resolve(MODEL_PARAMS, given, what="model parameter")
-    problems = network_problems(p["network"], p["citizens"], p["degree"])
+    problems = network_problems(p["network"], p["citizens"], p["degree"]) + nested_problems(p)
     shares = type_shares(p)[:3]
     if shares.sum() > 1.0 + 1e-9:
         total = f"{' + '.join(TYPE_SHARES)} = {shares.sum():.3f} is over 1"

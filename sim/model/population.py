@@ -122,6 +122,42 @@ def group_position(group: np.ndarray, groups: int) -> np.ndarray:
     return group / max(groups - 1, 1) - 0.5
 
 
+def neighbourhood_of(n: int, k: int) -> np.ndarray:
+    """Neighbourhood of each of `n` citizens: `k` contiguous blocks of near-equal size (`sim.model.nested`)."""
+    return (np.arange(n, dtype=np.int64) * k) // n
+
+
+def contrasted_shares(shares: np.ndarray, k: int, contrast: float) -> np.ndarray:
+    """Type shares of each of `k` neighbourhoods, shape ``(k, 4)``: free riders from fewer to more.
+
+    Neighbourhood ``j`` moves ``contrast x (2j / (k - 1) - 1) x min(free riders, conditional
+    cooperators)`` of the population from conditional cooperators to free riders; the city's
+    mix is unchanged.
+    """
+    position = np.linspace(-1.0, 1.0, k) if k > 1 else np.zeros(1)
+    shift = contrast * position * min(shares[FREE_RIDER], shares[CONDITIONAL])
+    out = np.tile(shares, (k, 1))
+    out[:, FREE_RIDER] += shift
+    out[:, CONDITIONAL] -= shift
+    return out
+
+
+def draw_types(p: dict, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Contributor type of each citizen, int8; per neighbourhood with ``neighbourhood_contrast``.
+
+    Either way one uniform draw per citizen, taken through the type shares' cumulative sum
+    (as ``rng.choice`` does), so contrast changes who is of which type, not later draws.
+    """
+    shares = type_shares(p)
+    k = p["neighbourhoods"]
+    if k == 1 or p["neighbourhood_contrast"] == 0:
+        return rng.choice(4, size=n, p=shares).astype(np.int8)
+    cdf = np.cumsum(contrasted_shares(shares, k, p["neighbourhood_contrast"]), axis=1)
+    cdf /= cdf[:, -1:]
+    below = cdf[neighbourhood_of(n, k)] <= rng.random(n)[:, None]
+    return np.minimum(below.sum(axis=1), 3).astype(np.int8)
+
+
 def type_shares(p: dict) -> np.ndarray:
     """Shares of the four contributor types; unconditional takes the remainder."""
     cc, fr, hump = p["share_conditional"], p["share_free_rider"], p["share_hump"]
@@ -137,7 +173,7 @@ def draw_citizens(p: dict, rng: np.random.Generator) -> Citizens:
     and so does need for the service (``service_need_gap``). Time budgets are lognormal.
     """
     n = p["citizens"]
-    ctype = rng.choice(4, size=n, p=type_shares(p)).astype(np.int8)
+    ctype = draw_types(p, n, rng)
     # Zero outside their own type, so the schedule is one expression for everybody.
     slope = np.clip(rng.normal(p["cc_slope"], p["cc_slope_sd"], n), 0.0, 1.5)
     slope[ctype != CONDITIONAL] = 0.0

@@ -34,7 +34,7 @@ REPORTERS: tuple[str, ...] = (
     *(f"participation_{t}" for t in TYPE_NAMES),
     "contribution_gini", "top1_share", "admin_cost", "active_firms", "welfare",
     "data_contributions", "public_use", "firm_free_rider_share",
-    "rule_chosen_option", "rule_choice_support",
+    "rule_chosen_option", "rule_choice_support", "local_rule_range", "neighbourhood_participation_gap",
     *INSTITUTION_OUTCOMES,
 )
 #: Outcomes that are shares of citizens (or of firms), in [0, 1].

@@ -54,6 +54,10 @@ CONTEXT: dict[str, tuple[str, dict]] = {
     # Collective choice of rules acts only where the rule is chosen (`sim.model.choice`).
     "choice_premium": ("commons_chosen_rules", {}), "choice_cycle": ("commons_chosen_rules", {}),
     "choice_council": ("commons_chosen_rules", {"governance.choice": "council"}),
+    # Nested levels act only where each neighbourhood chooses its own rule (`sim.model.nested`):
+    # the bounds narrow what the neighbourhoods of polycentric_commons may choose.
+    "local_floor": ("polycentric_commons", {}),
+    "local_ceiling": ("polycentric_commons", {}),
     "administrations": ("integrated_services", {}), "interoperability": ("integrated_services", {}),
     "austerity_response": ("austerity", {}),
     "online_share": ("consultative", {}),

@@ -83,7 +83,7 @@ def test_scenarios_lists_every_named_scenario():
     done = coprod("scenarios")
     assert done.returncode == 0
     lines = done.stdout.strip().splitlines()
-    assert len(lines) == len(scenario_names()) == len(list((ROOT / "scenarios").glob("*.yaml"))) == 21
+    assert len(lines) == len(scenario_names()) == len(list((ROOT / "scenarios").glob("*.yaml"))) == 22
     assert {line.split()[0] for line in lines} == set(scenario_names())
     assert all(len(line.split(maxsplit=1)) == 2 for line in lines)
 

@@ -31,7 +31,7 @@ NAMED = {
     "patient_engagement", "residential_care_home", "smart_city_sensors", "employment_portal",
     "joined_up_services",
     "austerity_turn", "budget_introduced", "fine_removed",
-    "commons_chosen_rules",
+    "commons_chosen_rules", "polycentric_commons",
 }
 
 
