@@ -118,7 +118,9 @@ def _means3(indptr, indices, values, divisor, out, start, stop, buffer, near):  
         out[i, 2] = s2 / divisor[i]
 
 
-#: Number of columns -> the kernel summing that many (the model uses two or three).
+#: Number of columns -> the kernel summing that many (the model uses two or three). Two
+#: near-copies on purpose: with the columns in scalar accumulators the kernel runs about
+#: twice as fast as one looping over the columns (measured at 1,000,000 citizens).
 WIDTHS = {2: _means2, 3: _means3}
 
 
