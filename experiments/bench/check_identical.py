@@ -4,6 +4,8 @@ Run from the project root::
 
     python experiments/bench/check_identical.py 24c193e        # against that commit
     python experiments/bench/check_identical.py main --seeds 1 2 3
+    python experiments/bench/check_identical.py main --citizens 300000 --steps 12 --only consultative
+
 
 For every named scenario (``scenarios/*.yaml``), every seed given (default 1 and 2) and a
 few extra settings that the named scenarios do not exercise (admin sanctions, individual
@@ -14,7 +16,9 @@ elsewhere), and the two ``timeseries.csv`` files are compared byte for byte. The
 of ``REV`` are cached per commit hash under ``--cache`` so that repeated checks only run
 the working tree. Exit status 1 if any file differs. With ``--except COLUMN`` the files
 must be byte-identical once that column is left out, and the largest relative difference
-in the column is printed (for a change known to touch one outcome only).
+in the column is printed (for a change known to touch one outcome only). With
+``--citizens N`` (and ``--steps K``) every run has N citizens (K months): the code paths
+used only at scale (`sim.model.neighbourhood.COMPILED_ROWS`) are compared too.
 """
 
 from __future__ import annotations
@@ -61,14 +65,17 @@ def runs(root: Path, seeds: list[int]) -> list[tuple[str, str, tuple[str, ...], 
     return [(label, scen, sets, seed) for label, scen, sets in cases for seed in seeds]
 
 
-def run_all(root: Path, out: Path, cases, python: str) -> None:
-    """Run every case with the code under `root`, outputs under `out/LABEL-seedS`."""
+def run_all(root: Path, out: Path, cases, python: str, extra: tuple[str, ...] = ()) -> None:
+    """Run every case with the code under `root`, outputs under `out/LABEL-seedS`.
+
+    `extra` are further ``coprod run`` arguments for every case (size, steps).
+    """
     for label, scenario, sets, seed in cases:
         folder = out / f"{label}-seed{seed}"
         if (folder / "timeseries.csv").exists():
             continue
         cmd = [python, "-c", RUNNER, str(root), "run", scenario, "--seed", str(seed), "--quiet",
-               "--progress", "never", "--out", str(folder)]
+               "--progress", "never", "--out", str(folder), *extra]
         for item in sets:
             cmd += ["--set", item]
         subprocess.run(cmd, check=True, cwd=root)
@@ -101,7 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "coprod_identical")
     parser.add_argument("--except", dest="excepted", action="append", default=[], metavar="COLUMN",
                         help="compare without this column; print its largest relative difference")
+    parser.add_argument("--citizens", type=int, help="run every case with this many citizens")
+    parser.add_argument("--steps", type=int, help="run every case for this many months")
+    parser.add_argument("--only", nargs="+", metavar="LABEL", help="only these cases (scenario or extra labels)")
     args = parser.parse_args(argv)
+    extra: tuple[str, ...] = ()
+    if args.citizens:
+        extra += ("--set", f"population.citizens={args.citizens}")
+    if args.steps:
+        extra += ("--steps", str(args.steps))
+    variant = "".join(f"-{a.lstrip('-').split('=')[-1]}" for a in extra)
     sha = subprocess.run(["git", "rev-parse", args.rev], check=True, capture_output=True, text=True,
                          cwd=ROOT).stdout.strip()
     base_src = args.cache / f"src-{sha}"
@@ -109,15 +125,16 @@ def main(argv: list[str] | None = None) -> int:
         base_src.mkdir(parents=True)
         archive = subprocess.run(["git", "archive", sha], check=True, capture_output=True, cwd=ROOT)
         subprocess.run(["tar", "-x", "-C", str(base_src)], input=archive.stdout, check=True)
-    cases = runs(base_src, args.seeds)
+    cases = [case for case in runs(base_src, args.seeds) if not args.only or case[0] in args.only]
     print(f"{len(cases)} runs: {args.rev} ({sha[:10]}) vs the working tree", flush=True)
-    run_all(base_src, args.cache / f"out-{sha}", cases, sys.executable)
+    base_out = args.cache / f"out-{sha}{variant}"
+    run_all(base_src, base_out, cases, sys.executable, extra)
     with tempfile.TemporaryDirectory() as tmp:
-        run_all(ROOT, Path(tmp), cases, sys.executable)
+        run_all(ROOT, Path(tmp), cases, sys.executable, extra)
         differ, worst = [], dict.fromkeys(args.excepted, 0.0)
         for label, _, _, seed in cases:
             name = f"{label}-seed{seed}/timeseries.csv"
-            before, after = args.cache / f"out-{sha}" / name, Path(tmp) / name
+            before, after = base_out / name, Path(tmp) / name
             if not args.excepted:
                 if not filecmp.cmp(before, after, shallow=False):
                     differ.append(name)

@@ -261,16 +261,7 @@ class CoProductionModel(mesa.Model):
             return
         # One value when everyone judges the same service; per citizen with personal budgets.
         received = self.institutions.received(self.quality_per_user)
-        standard = p["quality_standard"]
-        work = self.scratch
-        target = learning.trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p,
-                                       work=work)
-        learning.update_trust(c.trust, target, p["trust_gain"], p["trust_loss"], work=work)
-        learning.update_expectation(c.expectation, received, p["expectation_learning"], work=work)
-        publicity = p["feedback_publicity"]
-        observed = np.multiply(1.0 - publicity, self.neighbour_efficacy, out=work("observed_efficacy"))
-        observed += publicity * self.published
-        learning.learn_by_observation(c.efficacy, observed, p, work=work)
+        learning.learn_month(c, received, effort_ratio, self.neighbour_efficacy, self.published, p, self.scratch)
 
 
 def _signature() -> inspect.Signature:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.neighbourhood import COMPILED_ROWS
 from sim.primitives.numeric import Scratch, clip
 from sim.primitives.params import Param
 from sim.primitives.sources import BANDURA, EREV_ROTH, FG2010, JAMES, SJOBERG, SLOVIC, VAN_RYZIN
@@ -55,15 +56,27 @@ def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
     return belief
 
 
-def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float) -> np.ndarray:
+def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarray, rate: float,
+                        feedback: np.ndarray | None = None) -> None:
     """Citizens whose input matured move toward 1 if it was acted on, else toward 0.
 
-    Returns:
-        The indices of the citizens who learned (those heard).
+    Args:
+        efficacy: Each citizen's efficacy (updated in place).
+        heard: Whose input matured this month.
+        acted: Whether it was acted on.
+        rate: Learning rate.
+        feedback: If given, what was done with each citizen's last matured input (1 acted
+            on, 0 ignored; updated in place for those heard).
     """
+    if feedback is not None and efficacy.shape[0] >= COMPILED_ROWS:  # one compiled pass, same numbers
+        from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
+
+        kernels.learn_from_feedback(efficacy, heard, acted, rate, feedback)
+        return
     idx = np.flatnonzero(heard)
     efficacy[idx] += rate * (acted[idx] - efficacy[idx])
-    return idx
+    if feedback is not None:
+        feedback[idx] = acted[idx]
 
 
 def learn_by_observation(efficacy: np.ndarray, observed: np.ndarray, p: dict, work: Scratch | None = None) -> None:
@@ -120,3 +133,35 @@ def update_expectation(expectation: np.ndarray, received, rate: float, work: Scr
     move = np.subtract(received, expectation, out=None if work is None else work("expectation_move"))
     move *= rate
     expectation += move
+
+
+def learn_month(c, received, effort_ratio: float, neighbour_efficacy: np.ndarray, published: float,  # noqa: PLR0917
+                p: dict, work: Scratch) -> None:
+    """The month's learning of every citizen: trust, expected quality and efficacy by observation.
+
+    Args:
+        c: The citizens (trust, expectation and efficacy are updated in place).
+        received: Quality received (one value for everybody, or per citizen).
+        effort_ratio: The administration's own effort relative to what is considered normal.
+        neighbour_efficacy: Each citizen's neighbours' mean efficacy.
+        published: The published share of input acted on.
+        p: Resolved model parameters.
+        work: Work arrays.
+    """
+    standard, publicity = p["quality_standard"], p["feedback_publicity"]
+    if np.ndim(received) == 0 and c.trust.shape[0] >= COMPILED_ROWS:  # one compiled pass, same numbers
+        from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
+
+        base = np.array([p["performance_weight"] * clip(received / standard - 1.0, -1.0, 1.0),
+                         p["trust_effort_weight"] * min(max(effort_ratio - 1.0, -1.0), 1.0)])
+        kernels.learn(c.trust, c.expectation, c.efficacy, c.trust_prior, neighbour_efficacy, float(received),
+                      0.05 * standard, base, p["disconfirmation_weight"], p["trust_gain"], p["trust_loss"],
+                      p["expectation_learning"], publicity * published, 1.0 - publicity, p["social_learning"],
+                      p["initial_efficacy"], p["efficacy_forgetting"])
+        return
+    target = trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p, work=work)
+    update_trust(c.trust, target, p["trust_gain"], p["trust_loss"], work=work)
+    update_expectation(c.expectation, received, p["expectation_learning"], work=work)
+    observed = np.multiply(1.0 - publicity, neighbour_efficacy, out=work("observed_efficacy"))
+    observed += publicity * published
+    learn_by_observation(c.efficacy, observed, p, work=work)

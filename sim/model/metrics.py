@@ -49,7 +49,12 @@ def concentration(values: np.ndarray, fraction: float = 0.01) -> tuple[float, fl
     total = float(values.sum())
     if n == 0 or total <= 0.0:
         return 0.0, 0.0
-    ordered = np.sort(values)
+    # Sorted, the values are their zeros then their sorted positive values: only those are
+    # sorted (most citizens give nothing in a month), into an array of the same layout, so
+    # the sums below see the same numbers in the same places.
+    positive = np.compress(values > 0.0, values)
+    ordered = np.zeros(n)
+    ordered[n - positive.shape[0] :] = np.sort(positive)
     k = max(1, int(np.ceil(fraction * n)))
     return dot(_gini_weights(n), ordered) / (n * total), float(ordered[n - k :].sum()) / total
 

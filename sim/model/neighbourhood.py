@@ -8,6 +8,7 @@ two threads at scale), so the step does not recompute it.
 
 from __future__ import annotations
 
+import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -59,9 +60,10 @@ def neighbour_means(adjacency: sp.csr_array, columns: np.ndarray, degree: np.nda
     return out
 
 
-#: Citizens from which a neighbourhood's sparse product is split across two threads
-#: (SciPy releases the GIL in it; each row is computed as before, so results are the same).
-PARALLEL_ROWS = 200_000
+#: Citizens from which the step runs compiled kernels (`sim.model.kernels`, the same
+#: doubles as the NumPy and SciPy code they replace); a neighbourhood's means are then split
+#: across two threads (balanced by ties) on a machine with more than one core.
+COMPILED_ROWS = 200_000
 _POOL: ThreadPoolExecutor | None = None
 
 
@@ -77,8 +79,9 @@ class Neighbourhood:
 
     The same numbers as `neighbour_means` (one sparse product, then a division by the
     degree), without recomputing per call what depends on the network only. From
-    `PARALLEL_ROWS` nodes on, on a machine with more than one core, the product runs as
-    two halves of the rows (balanced by ties) in two threads.
+    `COMPILED_ROWS` nodes on, compiled kernels compute them (far ties read in one sweep,
+    `sim.model.kernels`), in two halves of the rows in two threads where there
+    is more than one core.
     """
 
     def __init__(self, adjacency: sp.csr_array, degree: np.ndarray):
@@ -88,29 +91,45 @@ class Neighbourhood:
         self.divisor = np.where(degree > 0, degree, 1).astype(np.float64)
         self._divisors: dict[int, np.ndarray] = {}
         n = adjacency.shape[0]
-        self.split = 0
-        self.halves: tuple[sp.csr_array, ...] = ()
-        if n >= PARALLEL_ROWS and len(os.sched_getaffinity(0)) > 1:
-            self.split = int(np.searchsorted(adjacency.indptr, adjacency.nnz // 2))
-            self.halves = (adjacency[: self.split], adjacency[self.split :])
+        #: Rows of each part, its far ties (sources sorted, slots) and its buffers by width.
+        self.parts: list[tuple[int, int, np.ndarray, np.ndarray, dict[int, np.ndarray]]] = []
+        if n >= COMPILED_ROWS and n < 2**31:  # (int32 far-tie slots)
+            from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
 
-    def sums(self, columns: np.ndarray) -> np.ndarray:
-        """Sum of the ``(n, k)`` columns over each node's neighbours (the sparse product)."""
-        if not self.split:
-            return self.adjacency @ columns
-        out = np.empty(columns.shape)
-        first, second = (_pool().submit(half.__matmul__, columns) for half in self.halves)
-        out[: self.split] = first.result()
-        out[self.split :] = second.result()
-        return out
+            self._kernels = kernels
+            bounds = [0, n]
+            if len(os.sched_getaffinity(0)) > 1:
+                bounds.insert(1, int(np.searchsorted(adjacency.indptr, adjacency.nnz // 2)))
+            for start, stop in itertools.pairwise(bounds):
+                source, slot = kernels.far_ties(adjacency.indptr, adjacency.indices, start, stop,
+                                                          kernels.NEAR)
+                self.parts.append((start, stop, source, slot, {}))
+
+    def _part(self, part, values: np.ndarray, out: np.ndarray) -> None:
+        start, stop, source, slot, buffers = part
+        k = values.shape[1]
+        if k not in buffers:
+            buffers[k] = np.empty((source.shape[0], k))
+        kernels = self._kernels
+        kernels.neighbour_means(self.adjacency.indptr, self.adjacency.indices, values, self.divisor, out,
+                                start, stop, source, slot, buffers[k], kernels.NEAR)
 
     def means(self, columns: np.ndarray, fallback) -> np.ndarray:
         """`neighbour_means` of the ``(n, k)`` columns; ``fallback[k]`` where a node has no neighbour."""
-        total = self.sums(columns)
-        k = total.shape[1]
-        if k not in self._divisors:  # the divisor repeated per column: a plain (fast) division
-            self._divisors[k] = np.repeat(self.divisor, k).reshape(-1, k)
-        total /= self._divisors[k]
+        if self.parts and columns.shape[1] in self._kernels.WIDTHS:
+            values = np.ascontiguousarray(columns, dtype=np.float64)
+            total = np.empty(values.shape)
+            if len(self.parts) == 1:
+                self._part(self.parts[0], values, total)
+            else:
+                for job in [_pool().submit(self._part, part, values, total) for part in self.parts]:
+                    job.result()
+        else:
+            total = self.adjacency @ columns
+            k = total.shape[1]
+            if k not in self._divisors:  # the divisor repeated per column: a plain (fast) division
+                self._divisors[k] = np.repeat(self.divisor, k).reshape(-1, k)
+            total /= self._divisors[k]
         if self.isolated.shape[0]:
             total[self.isolated] = fallback
         return total

@@ -18,6 +18,8 @@ import numpy as np
 
 from sim.governance import Response, SanctionOutcome, StepContext
 from sim.model import behaviour, learning
+from sim.model.neighbourhood import COMPILED_ROWS
+from sim.model.population import HUMP
 from sim.model.record import StepRecord
 from sim.model.streams import APPEALS, own_stream
 from sim.primitives.numeric import clip
@@ -53,32 +55,16 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     """
     c, p, rules, work = model.citizens, model.p, model.rules, model.scratch
     sanctions = rules.sanctions
-    tau = behaviour.schedule(c.slope, c.level, model.hump, c.belief, out=work("tau"))
     motive = model.motive
     if sanctions.enforces:  # sanctions seen as illegitimate crowd out willingness
         motive = motive * (1.0 - p["crowding_out"] * (1.0 - sanctions.perceived))
-    if rules.response.administered:
-        # context = motive x (1 + need weight x shortfall of the service below one's need)
-        context = np.divide(model.quality_per_user, model.need_standard)
-        np.subtract(1.0, context, out=context)
-        clip(context, 0.0, 1.0, out=context)
-        context *= p["need_weight"]
-        context += 1.0
-        context *= motive
-        trust_now = behaviour.factor(c.trust, p["trust_weight"], p["trust_reference"], out=work("trust_now"))
-        efficacy_now = behaviour.factor(c.efficacy, p["efficacy_weight"], p["initial_efficacy"],
-                                        out=work("efficacy_now"))
-    else:  # a lab game: no administration to trust, no service to need
-        context = np.array(motive)
-        trust_now, efficacy_now = np.ones(c.n), np.ones(c.n)
     institutions = model.institutions
-    if (mobilised := institutions.motivation()) is not None:  # organisations, campaigns
-        context = context * mobilised
-    then = np.multiply(context, model.trust_then, out=work("then"))
-    behaviour.willingness(tau, then, model.cost_factor, model.gains, out=then)
-    context *= trust_now
-    context *= efficacy_now
-    want = behaviour.willingness(tau, context, model.cost_factor, model.gains, out=context)
+    mobilised = institutions.motivation()  # organisations, campaigns
+    if (c.n >= COMPILED_ROWS and rules.response.administered and mobilised is None
+            and np.ndim(model.quality_per_user) == 0 and np.ndim(motive) == 1):
+        want, then, propensity = _compiled_terms(model, motive)
+    else:
+        want, then, propensity = _terms(model, motive, mobilised)
     behaviour.add_noise(want, p["decision_noise"], model.rng, work=work("noise"))
     norm = sanctions.norm(ctx)
     if sanctions.enforces:
@@ -96,10 +82,6 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     if own is not None:  # an organisation's boundary, not the access rule, admits its members
         admitted = admitted | (own & willing)
     want *= admitted
-    propensity = trust_now  # report propensity x trust factor x efficacy factor, at most 1
-    propensity *= p["report_propensity"]
-    propensity *= efficacy_now
-    np.minimum(propensity, 1.0, out=propensity)
     if (informed := institutions.informed()) is not None:  # an information campaign
         propensity *= informed
         np.minimum(propensity, 1.0, out=propensity)
@@ -129,6 +111,54 @@ def enforce(model: Any, ctx: StepContext, d: Decision, liable: np.ndarray) -> Sa
     return sanction
 
 
+def _terms(model: Any, motive, mobilised) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(willingness before noise, the same with the trust one started with, report propensity)."""
+    c, p, rules, work = model.citizens, model.p, model.rules, model.scratch
+    tau = behaviour.schedule(c.slope, c.level, model.hump, c.belief, out=work("tau"))
+    if rules.response.administered:
+        # context = motive x (1 + need weight x shortfall of the service below one's need)
+        context = np.divide(model.quality_per_user, model.need_standard)
+        np.subtract(1.0, context, out=context)
+        clip(context, 0.0, 1.0, out=context)
+        context *= p["need_weight"]
+        context += 1.0
+        context *= motive
+        trust_now = behaviour.factor(c.trust, p["trust_weight"], p["trust_reference"], out=work("trust_now"))
+        efficacy_now = behaviour.factor(c.efficacy, p["efficacy_weight"], p["initial_efficacy"],
+                                        out=work("efficacy_now"))
+    else:  # a lab game: no administration to trust, no service to need
+        context = np.array(motive)
+        trust_now, efficacy_now = np.ones(c.n), np.ones(c.n)
+    if mobilised is not None:
+        context = context * mobilised
+    then = np.multiply(context, model.trust_then, out=work("then"))
+    behaviour.willingness(tau, then, model.cost_factor, model.gains, out=then)
+    context *= trust_now
+    context *= efficacy_now
+    want = behaviour.willingness(tau, context, model.cost_factor, model.gains, out=context)
+    propensity = trust_now  # report propensity x trust factor x efficacy factor, at most 1
+    propensity *= p["report_propensity"]
+    propensity *= efficacy_now
+    np.minimum(propensity, 1.0, out=propensity)
+    return want, then, propensity
+
+
+def _compiled_terms(model: Any, motive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_terms` in one compiled pass (`sim.model.kernels.decide`): the same numbers."""
+    from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
+
+    c, p, work = model.citizens, model.p, model.scratch
+    want = np.empty(c.n)  # kept: it becomes the month's contribution
+    then, propensity = work("then"), work("trust_now")
+    gains = np.zeros(0) if model.gains is None else model.gains
+    kernels.decide(c.slope, c.level, c.ctype, HUMP, c.belief, float(model.quality_per_user), model.need_standard,
+                   p["need_weight"], motive, c.trust, p["trust_weight"], p["trust_reference"], c.efficacy,
+                   p["efficacy_weight"], p["initial_efficacy"], model.trust_then,
+                   np.atleast_1d(np.asarray(model.cost_factor, dtype=np.float64)), gains,
+                   p["report_propensity"], want, then, propensity)
+    return want, then, propensity
+
+
 def respond(model: Any, record: StepRecord, support: float) -> tuple[float, float]:
     """Act on matured input; those heard learn. Returns (citizens' quality, input handled).
 
@@ -144,8 +174,7 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
         heard = response.heard
         record.heard, record.acted = heard, response.acted
         if rules.response.administered:
-            learned = learning.learn_from_feedback(c.efficacy, heard, response.acted, p["efficacy_learning"])
-            c.feedback[learned] = response.acted[learned]
+            learning.learn_from_feedback(c.efficacy, heard, response.acted, p["efficacy_learning"], c.feedback)
         if (share := response.acted_share()) is not None:
             model.published = share
         np.multiply(response.effort, response.acted, out=acted_effort)
