@@ -105,8 +105,12 @@ def settled(values: Any, window: int = STEADY_WINDOW) -> bool:
     x = np.asarray(values, dtype=float)
     if x.shape[0] < window:
         return False
-    level = abs(float(np.nanmean(x[-window:])))
-    return abs(drift(x, window)) <= max(SETTLED_ABSOLUTE, SETTLED_RELATIVE * level)
+    return abs(drift(x, window)) <= _tolerance(x, window)
+
+
+def _tolerance(x: np.ndarray, window: int) -> float:
+    """The change a settled series may still show: `SETTLED_ABSOLUTE`, or `SETTLED_RELATIVE` of its final level."""
+    return max(SETTLED_ABSOLUTE, SETTLED_RELATIVE * abs(float(np.nanmean(x[-window:]))))
 
 
 def steady_shift(values: Any, window: int = STEADY_WINDOW) -> float:
@@ -127,6 +131,6 @@ def stationary(values: Any, window: int = STEADY_WINDOW) -> bool:
 
     The tolerance is `settled`'s; a series shorter than two windows is not stationary.
     """
-    shift = steady_shift(values, window)
-    level = abs(float(np.nanmean(np.asarray(values, dtype=float)[-window:])))
-    return bool(np.isfinite(shift)) and abs(shift) <= max(SETTLED_ABSOLUTE, SETTLED_RELATIVE * level)
+    x = np.asarray(values, dtype=float)
+    shift = steady_shift(x, window)
+    return bool(np.isfinite(shift)) and abs(shift) <= _tolerance(x, window)
