@@ -38,6 +38,14 @@ class InteractionRule(GovernanceRule):
 
     def setup(self, citizens, rng):  # noqa: D102
         self.design_gain = 0.0
+        self._products = np.empty(0)  # work array of `dot` (sized on first use)
+
+    def _dot(self, effort: np.ndarray, skill: np.ndarray) -> float:
+        """``dot(effort, skill) / n`` (0 with nobody), its products in a reused work array."""
+        n = skill.shape[0]
+        if self._products.shape[0] != n:
+            self._products = np.empty(n)
+        return dot(effort, skill, out=self._products) / max(n, 1)
 
     def coproduce(self, current: np.ndarray, acted_input: np.ndarray, skill: np.ndarray) -> float:
         """Quality added per citizen (before efficiency and support) by collective input.
@@ -47,7 +55,7 @@ class InteractionRule(GovernanceRule):
             acted_input: Matured effort the administration acted on (0 where not).
             skill: Citizens' skills.
         """
-        return dot(acted_input, skill) / max(skill.shape[0], 1)
+        return self._dot(acted_input, skill)
 
     def production_multiplier(self) -> float:
         """Factor on the administration's own production from past co-design."""
@@ -72,7 +80,7 @@ class CoDelivery(InteractionRule):
     name = "co_delivery"
 
     def coproduce(self, current, acted_input, skill):  # noqa: D102
-        return dot(current, skill) / max(skill.shape[0], 1)
+        return self._dot(current, skill)
 
 
 class CoDesign(InteractionRule):

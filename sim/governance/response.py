@@ -20,6 +20,7 @@ import numpy as np
 from sim.governance.base import GovernanceRule
 from sim.primitives.params import Param
 from sim.primitives.sources import BSS, SJOBERG
+from sim.primitives.threads import fill_uniform
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class RandomResponse(ResponseRule):
         matured = self.queue.popleft()
         if self.draws.shape[0] != matured.shape[1]:
             self.draws = np.empty(matured.shape[1], dtype=np.float32)
-        acted = rng.random(dtype=np.float32, out=self.draws) < self.responsiveness
+        acted = fill_uniform(rng, self.draws) < self.responsiveness
         return Response(matured[0], matured[1], acted)
 
 

@@ -25,9 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.neighbourhood import COMPILED_ROWS
 from sim.primitives.numeric import Scratch
 from sim.primitives.params import Param
 from sim.primitives.sources import BOVAIRD, MYSOCIETY, SJOBERG
+from sim.primitives.threads import fill_uniform
 
 ACT_PARAMS: tuple[Param, ...] = (
     Param("encounter_rate", 0.3, "Monthly rate at which a citizen of engagement 1 meets something worth reporting.", "population", 0, 10, source=f"{MYSOCIETY} (reports per user); calibrated with engagement_sigma", unit="per month"),
@@ -59,7 +61,7 @@ class Acts:
         return self.reported | self.shared
 
 
-def individual_acts(uses, engagement, propensity, data_consent, p, rng,  # noqa: PLR0917
+def individual_acts(uses, engagement, propensity, trust, data_base, p, rng,  # noqa: PLR0917
                     work: Scratch | None = None) -> Acts:
     """Draw this month's encounters, reports and data shares.
 
@@ -67,13 +69,17 @@ def individual_acts(uses, engagement, propensity, data_consent, p, rng,  # noqa:
         uses: Who uses the service (only users meet its problems).
         engagement: Each citizen's rate of meeting something to report (mean 1).
         propensity: Each citizen's probability of reporting what it meets.
-        data_consent: Each citizen's probability of sharing data (all zero: no platform).
+        trust: Each citizen's trust in the administration.
+        data_base: Each citizen's willingness to share data at full trust (``1 - privacy x
+            (1 - data_control)``); sharing takes ``trust x data_base``.
         p: Resolved model parameters.
         rng: The model's random generator.
         work: Work arrays for the intermediate terms (fresh arrays if None).
     """
     n = uses.shape[0]
     work = work or Scratch(n)
+    if n >= COMPILED_ROWS:
+        return _compiled_acts(uses, engagement, propensity, trust, data_base, p, rng, work)
     met = np.multiply(engagement, p["encounter_rate"], out=work("met"))
     met *= uses  # only users meet the service's problems
     rate = np.multiply(met, propensity, out=work("report_rate"))
@@ -84,8 +90,25 @@ def individual_acts(uses, engagement, propensity, data_consent, p, rng,  # noqa:
     reports[reporters] = 1.0 + rng.poisson(rate[reporters])
     if p["data_value"] > 0.0:
         np.minimum(met, 1.0, out=met)
-        met *= data_consent
+        met *= np.multiply(trust, data_base, out=work("consent"))
         shared = rng.random(dtype=np.float32, out=draws) < met
     else:
         shared = np.zeros(n, dtype=bool)
+    return Acts(reports, shared)
+
+
+def _compiled_acts(uses, engagement, propensity, trust, data_base, p, rng, work: Scratch) -> Acts:  # noqa: PLR0917
+    """`individual_acts` in compiled passes (`sim.model.fused`): the same draws and numbers."""
+    from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+    n = uses.shape[0]
+    draws = fill_uniform(rng, work("draws", np.float32))
+    rate, reporters = work("report_rate"), work("reporters", np.int64)
+    reporters = reporters[: fused.reporting(engagement, p["encounter_rate"], uses, propensity, draws, rate, reporters)]
+    reports = np.zeros(n)
+    reports[reporters] = 1.0 + rng.poisson(rate[reporters])
+    shared = np.zeros(n, dtype=bool)
+    if p["data_value"] > 0.0:
+        fill_uniform(rng, draws)
+        fused.sharing(engagement, p["encounter_rate"], uses, trust, data_base, draws, shared)
     return Acts(reports, shared)

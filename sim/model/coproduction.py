@@ -45,9 +45,10 @@ from sim.model.reporters import (
     collector_reporters,
     empty_record,
     measure,
+    start_hours_measures,
 )
 from sim.model.service import Quality, quality_per_user, support
-from sim.model.step_parts import Decision, decide, enforce, respond
+from sim.model.step_parts import Decision, citizen_payoff, decide, enforce, respond
 from sim.model.turnover import move
 from sim.primitives.errors import InputError, Origin
 from sim.primitives.numeric import Scratch, mean
@@ -150,18 +151,16 @@ class CoProductionModel(mesa.Model):
         prev = c.contribution
         needs_active = rules.sanctions.needs_neighbour_active
         first = self.steps == 1  # nothing observed yet: expect what one believes
-        columns = self.scratch("observed", columns=3 if needs_active else 2)
-        columns[:, 0] = prev
-        columns[:, 1] = c.efficacy
-        if needs_active:  # monitors: who gave something last month and still punishes
-            columns[:, 2] = (prev > 0) * c.punish
+        columns = self.neighbourhood.columns(3 if needs_active else 2)
+        # Monitors (third column): who gave something last month and still punishes.
+        learning.fill_observed(prev, c.efficacy, c.punish, columns)
         visible = mean(prev)
         means = self.neighbourhood.means(columns, [visible, self.p["initial_efficacy"], 0.0][: columns.shape[1]])
         self.neighbour_efficacy = means[:, 1]
         if first:  # expect neighbours to give, and to monitor, as one believes they do
             belief = c.belief.copy()
             return StepContext(c, belief, belief if needs_active else None)
-        learning.update_beliefs(c.belief, means[:, 0], visible, self.p)
+        learning.update_beliefs(c.belief, means, visible, self.p)
         return StepContext(c, means[:, 0], means[:, 2] if needs_active else None)
 
     def step(self) -> None:
@@ -179,8 +178,8 @@ class CoProductionModel(mesa.Model):
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
         c.eligible = rules.access.eligible(c)
         d: Decision = decide(self, ctx)
-        consent = np.multiply(c.trust, self.data_base, out=self.scratch("consent"))
-        acts = individual_acts(c.uses, c.engagement, d.report_propensity, consent, p, self.rng, self.scratch)
+        acts = individual_acts(c.uses, c.engagement, d.report_propensity, c.trust, self.data_base, p, self.rng,
+                               self.scratch)
         liable = c.uses & c.eligible
         enforces = rules.sanctions.enforces
         sanction = enforce(self, ctx, d, liable)  # fines, appeals heard (`sim.governance.appeals`)
@@ -204,6 +203,7 @@ class CoProductionModel(mesa.Model):
             pb.apply_feedback(c.efficacy)
             admin_quality += pb.quality_added
             self.datacollector.add_table_row("budgeting", pb.row)
+        hours = start_hours_measures(record, p["act_hours"], self.scratch)  # the record is final
         public, outsourced = self.firms.outsourced_production(admin_quality)
         inst = self.institutions.month(self, record)
         for row in inst.rows:
@@ -219,25 +219,15 @@ class CoProductionModel(mesa.Model):
                       + reward_cost + rules.responsibility.cost() + inst.cost)
         for admin in self.administrations:
             admin.cost = admin_cost / len(self.administrations)
-        payoff, term = c.payoff, self.scratch("payoff_term")
-        np.multiply(c.uses, self.institutions.received(self.quality_per_user), out=payoff)
-        # Non-users have their private alternative (finite and >= 0, so this is exactly
-        # ``np.where(uses, 0, outside)``).
-        payoff += np.multiply(c.outside, ~c.uses, out=term)
-        payoff -= np.multiply(c.cost, d.contribution, out=term)
-        if enforces:  # (subtracting no fines is the identity)
-            payoff -= sanction.fines
-            payoff -= sanction.punisher_cost
-            if sanction.appeals is not None:
-                payoff -= sanction.appeals.citizen_cost
-        payoff += reward_paid
+        payoff = citizen_payoff(c, self.institutions.received(self.quality_per_user), d.contribution,
+                                sanction if enforces else None, reward_paid, self.scratch)
         c.contribution = d.contribution
         agg = Aggregates(self.service.stocks.copy(), (quality - before) / before if before > 0 else 0.0,
                          admin_cost, mean(payoff) - admin_cost, rules.sanctions.perceived,
                          firms.firm_free_rider_share, int(np.count_nonzero(self.firms.active)),
                          self.choice.outcomes(took_part(record)), self.institutions.outcomes(),
                          sanction.appeals.outcomes() if sanction.appeals is not None else {})
-        record.outcomes = measure(record, c, p, agg, self.strata, self.scratch)
+        record.outcomes = measure(record, c, p, agg, self.strata, self.scratch, hours)
         c.ever_active |= took_part(record)
         self.last_step = record
         self.datacollector.collect(self)

@@ -3,10 +3,12 @@
 **Neighbour means.** At a million citizens the neighbour sum is bound by memory latency, not arithmetic: a
 small-world network's rewired ties (about a tenth) point anywhere in the population, and
 each such tie is a cache miss on the ``(n, k)`` value array (the lattice ties are within a
-few rows and hit the cache). These kernels read the far ties' values first, in the order of
+few rows and hit the cache). These kernels copy the far ties' values first, in the order of
 the node they come from (one forward sweep over the value array, which the hardware
-prefetches), into a buffer in the order the rows need them; then each row sums its ties in
-CSR index order, taking near ties from the value array and far ties from the buffer. Each
+prefetches), into rows below the values in one staging array; then each row sums its ties
+in CSR index order, each tie reading the staging row the network fixed for it once (its
+source's own row if near, its copy if far: no branch per tie, which random rewiring made
+the CPU mispredict). Each
 row is summed by one thread, term by term from 0.0 in CSR order, exactly as SciPy's
 ``csr_matvecs`` does (the 0/1 weights multiply by 1.0), so the results are bit-identical.
 
@@ -39,12 +41,15 @@ NEAR = 2048
 
 
 @njit(nogil=True, cache=True)
-def far_ties(indptr, indices, start, stop, near):  # pragma: no cover - compiled
-    """The far ties of rows ``start:stop``: (source nodes sorted, slot of each in row order).
+def far_ties(indptr, indices, start, stop, near, first):  # noqa: PLR0917  # pragma: no cover - compiled
+    """The far ties of rows ``start:stop``: (source nodes sorted, slot of each, where each tie reads).
 
-    Slot ``s`` is the ``s``-th far tie met when the rows are walked in order; the kernel
-    fills ``buffer[slot[q]]`` with the values of ``source[q]``.
+    Slot ``s`` is the ``s``-th far tie met when the rows are walked in order; `gather_far`
+    copies the values of ``source[q]`` into staging row ``first + slot[q]``, so a row's far
+    values lie in the order the rows read them. A tie reads staging row ``where[j]``: its
+    source's own row when the source is near, its copy when far.
     """
+    where = indices[indptr[start]:indptr[stop]].copy()
     count = 0
     for i in range(start, stop):
         for j in range(indptr[i], indptr[i + 1]):
@@ -58,61 +63,47 @@ def far_ties(indptr, indices, start, stop, near):  # pragma: no cover - compiled
             d = indices[j] - i
             if d > near or d < -near:
                 source[s] = indices[j]
+                where[j - indptr[start]] = first + s
                 s += 1
     slot = np.argsort(source, kind="mergesort").astype(np.int32)
-    return source[slot], slot
+    return source[slot], slot, where
 
 
 @njit(nogil=True, cache=True)
-def _gather_far(values, source, slot, buffer):  # pragma: no cover - compiled
-    """``buffer[slot[q]] = values[source[q]]``: a forward sweep over `values` (sources sorted)."""
-    k = values.shape[1]
+def gather_far(staged, source, slot, first):  # pragma: no cover - compiled
+    """``staged[first + slot[q]] = staged[source[q]]``: a forward sweep over the values (sources sorted)."""
+    k = staged.shape[1]
     for q in range(source.shape[0]):
         t = source[q]
-        s = slot[q]
+        r = first + slot[q]
         for c in range(k):
-            buffer[s, c] = values[t, c]
+            staged[r, c] = staged[t, c]
 
 
 @njit(nogil=True, cache=True)
-def _means2(indptr, indices, values, divisor, out, start, stop, buffer, near):  # noqa: PLR0917  # pragma: no cover
-    s = 0
+def _means2(indptr, where, staged, divisor, out, start, stop):  # noqa: PLR0917  # pragma: no cover
     for i in range(start, stop):
         s0 = 0.0
         s1 = 0.0
         for j in range(indptr[i], indptr[i + 1]):
-            t = indices[j]
-            d = t - i
-            if d > near or d < -near:
-                s0 += buffer[s, 0]
-                s1 += buffer[s, 1]
-                s += 1
-            else:
-                s0 += values[t, 0]
-                s1 += values[t, 1]
+            r = where[j]
+            s0 += staged[r, 0]
+            s1 += staged[r, 1]
         out[i, 0] = s0 / divisor[i]
         out[i, 1] = s1 / divisor[i]
 
 
 @njit(nogil=True, cache=True)
-def _means3(indptr, indices, values, divisor, out, start, stop, buffer, near):  # noqa: PLR0917  # pragma: no cover
-    s = 0
+def _means3(indptr, where, staged, divisor, out, start, stop):  # noqa: PLR0917  # pragma: no cover
     for i in range(start, stop):
         s0 = 0.0
         s1 = 0.0
         s2 = 0.0
         for j in range(indptr[i], indptr[i + 1]):
-            t = indices[j]
-            d = t - i
-            if d > near or d < -near:
-                s0 += buffer[s, 0]
-                s1 += buffer[s, 1]
-                s2 += buffer[s, 2]
-                s += 1
-            else:
-                s0 += values[t, 0]
-                s1 += values[t, 1]
-                s2 += values[t, 2]
+            r = where[j]
+            s0 += staged[r, 0]
+            s1 += staged[r, 1]
+            s2 += staged[r, 2]
         out[i, 0] = s0 / divisor[i]
         out[i, 1] = s1 / divisor[i]
         out[i, 2] = s2 / divisor[i]
@@ -124,15 +115,14 @@ def _means3(indptr, indices, values, divisor, out, start, stop, buffer, near):  
 WIDTHS = {2: _means2, 3: _means3}
 
 
-def neighbour_means(indptr, indices, values, divisor, out, start, stop,  # noqa: PLR0917
-                    source, slot, buffer, near) -> None:
-    """``out[i] = (sum of values[t] over row i's ties t, in CSR order) / divisor[i]`` for rows ``start:stop``.
+def neighbour_means(indptr, where, staged, divisor, out, start, stop, source, slot, first) -> None:  # noqa: PLR0917
+    """``out[i] = (sum of row i's tie values, in CSR order) / divisor[i]`` for rows ``start:stop``.
 
-    `values`, `out` and `buffer` are C-contiguous ``(., k)`` float64 arrays, ``k`` a key
-    of `WIDTHS`; `source` and `slot` are the rows' `far_ties`.
+    `staged` is C-contiguous ``(n + far ties, k)`` float64, ``k`` a key of `WIDTHS`, its
+    first ``n`` rows the values; `source`, `slot` and `where` are the rows' `far_ties`.
     """
-    _gather_far(values, source, slot, buffer)
-    WIDTHS[values.shape[1]](indptr, indices, values, divisor, out, start, stop, buffer, near)
+    gather_far(staged, source, slot, first)
+    WIDTHS[staged.shape[1]](indptr, where, staged, divisor, out, start, stop)
 
 
 @njit(nogil=True, cache=True)
@@ -147,9 +137,14 @@ def learn_from_feedback(efficacy, heard, acted, rate, feedback):  # pragma: no c
 
 @njit(inline="always")
 def _clip(x, low, high):  # pragma: no cover - compiled
-    """NumPy's clip of a float: ``min(max(x, low), high)`` with its comparisons."""
-    x = x if x > low else low
-    return x if x < high else high
+    """NumPy's clip of a float, NaN and signed zeros included.
+
+    Numba's ``max(x, low)`` is ``low if low > x else x`` and ``min(y, high)`` is ``high if
+    high < y else y``: NumPy's ``maximum``/``minimum`` (a NaN ``x`` passes, ``-0.0`` stays),
+    and LLVM makes them branch-free selects. A conditional expression compiles to a branch
+    here, which random data mispredicts: the kernels ran five times slower with them.
+    """
+    return min(max(x, low), high)
 
 
 @njit(nogil=True, cache=True)
@@ -165,13 +160,13 @@ def learn(trust, expectation, efficacy, prior, neighbour_efficacy, received, flo
     for i in range(trust.shape[0]):
         e = expectation[i]
         disc = received - e
-        disc /= e if e >= floor else floor
+        disc /= max(e, floor)
         target = prior[i] + base[0]
         target += base[1]
         target += _clip(disc, -1.0, 1.0) * w_disc
         target = _clip(target, 0.0, 1.0)
         step = target - trust[i]
-        step *= gain if step > 0 else loss
+        step *= gain if step > 0 else loss  # (a select: both are values)
         trust[i] = _clip(trust[i] + step, 0.0, 1.0)
         expectation[i] = e + (received - e) * expectation_rate
         observed = private * neighbour_efficacy[i]
@@ -197,16 +192,16 @@ def decide(slope, level, ctype, hump, belief, quality, need_standard, need_weigh
         b = belief[i]
         tau = slope[i] * b
         tau += level[i]
-        if ctype[i] == hump:
-            other = 1.0 - b
-            tau += b if b < other else other
+        # Adding 0.0 to the others changes nothing (tau is never -0.0: level is +0.0 or more)
+        # and, unlike a branch on the type, costs no misprediction.
+        tau += min(b, 1.0 - b) if ctype[i] == hump else 0.0
         context = _clip(1.0 - quality / need_standard[i], 0.0, 1.0) * need_weight
         context += 1.0
         context *= motive[i]
         trust_now = (trust[i] - trust_reference) * trust_weight + 1.0
-        trust_now = trust_now if trust_now > 0.0 else 0.0
+        trust_now = max(trust_now, 0.0)
         efficacy_now = (efficacy[i] - initial_efficacy) * efficacy_weight + 1.0
-        efficacy_now = efficacy_now if efficacy_now > 0.0 else 0.0
+        efficacy_now = max(efficacy_now, 0.0)
         k = cost[i] if per_citizen_cost else cost[0]
         w = tau * (context * trust_then[i])
         w *= k
@@ -222,4 +217,4 @@ def decide(slope, level, ctype, hump, belief, quality, need_standard, need_weigh
         want[i] = _clip(w, 0.0, 1.0)
         r = trust_now * report_propensity
         r *= efficacy_now
-        propensity[i] = r if r < 1.0 else 1.0
+        propensity[i] = min(r, 1.0)

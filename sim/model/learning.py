@@ -44,11 +44,33 @@ LEARNING_PARAMS: tuple[Param, ...] = (
 )
 
 
-def update_beliefs(belief, neighbour_mean, visible_mean, p) -> np.ndarray:
-    """Move beliefs toward a mix of neighbours' and the visible aggregate contribution."""
+def fill_observed(prev: np.ndarray, efficacy: np.ndarray, punish: np.ndarray, columns: np.ndarray) -> None:
+    """What citizens see of their neighbours, written into `columns`.
+
+    Last month's contribution, efficacy and (a third column, if there is one) whether they
+    gave something and still punish.
+    """
+    if prev.shape[0] >= COMPILED_ROWS:  # one pass, the same numbers (`sim.model.fused`)
+        from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+        fused.observed_columns(prev, efficacy, punish, columns)
+        return
+    columns[:, 0] = prev
+    columns[:, 1] = efficacy
+    if columns.shape[1] > 2:
+        columns[:, 2] = (prev > 0) * punish
+
+
+def update_beliefs(belief, means, visible_mean, p) -> np.ndarray:
+    """Move beliefs toward a mix of neighbours' (``means[:, 0]``) and the visible aggregate contribution."""
     w = p["neighbour_weight"]
     lam = p["belief_learning"]
-    target = np.multiply(w, neighbour_mean)
+    if belief.shape[0] >= COMPILED_ROWS:  # one pass, the same numbers (`sim.model.fused`)
+        from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+        fused.update_beliefs(belief, means, w, (1.0 - w) * visible_mean, 1.0 - lam, lam)
+        return belief
+    target = np.multiply(w, means[:, 0])
     target += (1.0 - w) * visible_mean
     belief *= 1.0 - lam
     target *= lam

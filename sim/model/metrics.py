@@ -6,7 +6,7 @@ import functools
 
 import numpy as np
 
-from sim.primitives.numeric import dot
+from sim.primitives.numeric import Scratch
 
 
 @functools.lru_cache(maxsize=8)
@@ -43,8 +43,13 @@ def top_share(values: np.ndarray, fraction: float = 0.01) -> float:
     return concentration(values, fraction)[1]
 
 
-def concentration(values: np.ndarray, fraction: float = 0.01) -> tuple[float, float]:
-    """(`gini`, `top_share` of the top `fraction`) of non-negative values, from one sort."""
+def concentration(values: np.ndarray, fraction: float = 0.01, positive: np.ndarray | None = None,
+                  work: Scratch | None = None) -> tuple[float, float]:
+    """(`gini`, `top_share` of the top `fraction`) of non-negative values, from one sort.
+
+    `positive`, if given, holds the positive values in order (``np.compress(values > 0,
+    values)``, in a work array it may sort in place); `work` gives the sorted layout's arrays.
+    """
     n = values.shape[0]
     total = float(values.sum())
     if n == 0 or total <= 0.0:
@@ -52,11 +57,15 @@ def concentration(values: np.ndarray, fraction: float = 0.01) -> tuple[float, fl
     # Sorted, the values are their zeros then their sorted positive values: only those are
     # sorted (most citizens give nothing in a month), into an array of the same layout, so
     # the sums below see the same numbers in the same places.
-    positive = np.compress(values > 0.0, values)
-    ordered = np.zeros(n)
-    ordered[n - positive.shape[0] :] = np.sort(positive)
+    if positive is None:
+        positive = np.compress(values > 0.0, values)
+    positive.sort()
+    ordered = np.zeros(n) if work is None else work("ordered_values")
+    ordered[: n - positive.shape[0]] = 0.0
+    ordered[n - positive.shape[0] :] = positive
     k = max(1, int(np.ceil(fraction * n)))
-    return dot(_gini_weights(n), ordered) / (n * total), float(ordered[n - k :].sum()) / total
+    product = np.multiply(_gini_weights(n), ordered, out=None if work is None else work("gini_terms"))
+    return float(product.sum()) / (n * total), float(ordered[n - k :].sum()) / total
 
 
 def group_gap(active: np.ndarray, group: np.ndarray, groups: int) -> float:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import itertools
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
+
+from sim.primitives.threads import worker_threads
 
 
 def neighbour_mean(
@@ -64,14 +65,6 @@ def neighbour_means(adjacency: sp.csr_array, columns: np.ndarray, degree: np.nda
 #: doubles as the NumPy and SciPy code they replace); a neighbourhood's means are then split
 #: across two threads (balanced by ties) on a machine with more than one core.
 COMPILED_ROWS = 200_000
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL  # noqa: PLW0603  (one pool per process, created on first use)
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="neighbourhood")
-    return _POOL
 
 
 class Neighbourhood:
@@ -81,7 +74,8 @@ class Neighbourhood:
     degree), without recomputing per call what depends on the network only. From
     `COMPILED_ROWS` nodes on, compiled kernels compute them (far ties read in one sweep,
     `sim.model.kernels`), in two halves of the rows in two threads where there
-    is more than one core.
+    is more than one core. Fill the values into `columns` (on that path a view of the
+    kernels' staging array, which saves a copy) and pass them to `means`.
     """
 
     def __init__(self, adjacency: sp.csr_array, degree: np.ndarray):
@@ -90,43 +84,63 @@ class Neighbourhood:
         self.isolated = np.flatnonzero(degree == 0)
         self.divisor = np.where(degree > 0, degree, 1).astype(np.float64)
         self._divisors: dict[int, np.ndarray] = {}
+        self._columns: dict[int, np.ndarray] = {}
+        self._totals: dict[int, np.ndarray] = {}  # the compiled path's results, reused
         n = adjacency.shape[0]
-        #: Rows of each part, its far ties (sources sorted, slots) and its buffers by width.
-        self.parts: list[tuple[int, int, np.ndarray, np.ndarray, dict[int, np.ndarray]]] = []
-        if n >= COMPILED_ROWS and n < 2**31:  # (int32 far-tie slots)
+        #: Rows of each part, its far ties' sources (sorted), their slots and the part's first staging row.
+        self.parts: list[tuple[int, int, np.ndarray, np.ndarray, int]] = []
+        if n >= COMPILED_ROWS and n < 2**31 - adjacency.nnz:  # (int32 staging rows)
             from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
 
             self._kernels = kernels
             bounds = [0, n]
             if len(os.sched_getaffinity(0)) > 1:
                 bounds.insert(1, int(np.searchsorted(adjacency.indptr, adjacency.nnz // 2)))
+            where, first = [], n
             for start, stop in itertools.pairwise(bounds):
-                source, slot = kernels.far_ties(adjacency.indptr, adjacency.indices, start, stop,
-                                                          kernels.NEAR)
-                self.parts.append((start, stop, source, slot, {}))
+                source, slot, part_where = kernels.far_ties(adjacency.indptr, adjacency.indices, start, stop,
+                                                            kernels.NEAR, first)
+                self.parts.append((start, stop, source, slot, first))
+                where.append(part_where)
+                first += source.shape[0]
+            self.where = np.concatenate(where)
+            self.staged_rows = first
 
-    def _part(self, part, values: np.ndarray, out: np.ndarray) -> None:
-        start, stop, source, slot, buffers = part
-        k = values.shape[1]
-        if k not in buffers:
-            buffers[k] = np.empty((source.shape[0], k))
-        kernels = self._kernels
-        kernels.neighbour_means(self.adjacency.indptr, self.adjacency.indices, values, self.divisor, out,
-                                start, stop, source, slot, buffers[k], kernels.NEAR)
+    def columns(self, k: int) -> np.ndarray:
+        """A ``(n, k)`` float64 array to fill with the values to average (reused from call to call)."""
+        if k not in self._columns:
+            rows = self.staged_rows if self.parts and k in self._kernels.WIDTHS else self.adjacency.shape[0]
+            self._columns[k] = np.empty((rows, k))
+        return self._columns[k][: self.adjacency.shape[0]]
+
+    def _part(self, part, staged: np.ndarray, out: np.ndarray) -> None:
+        start, stop, source, slot, first = part
+        self._kernels.neighbour_means(self.adjacency.indptr, self.where, staged, self.divisor, out,
+                                      start, stop, source, slot, first)
 
     def means(self, columns: np.ndarray, fallback) -> np.ndarray:
-        """`neighbour_means` of the ``(n, k)`` columns; ``fallback[k]`` where a node has no neighbour."""
-        if self.parts and columns.shape[1] in self._kernels.WIDTHS:
-            values = np.ascontiguousarray(columns, dtype=np.float64)
-            total = np.empty(values.shape)
+        """`neighbour_means` of the ``(n, k)`` columns; ``fallback[k]`` where a node has no neighbour.
+
+        On the compiled path the result is a work array (fresh 16 MB a month cost page
+        faults at a million citizens): it holds until the next call, so read it within the
+        month (the model does).
+        """
+        k = columns.shape[1]
+        if self.parts and k in self._kernels.WIDTHS:
+            staged = self._columns.get(k)
+            if staged is None or columns.base is not staged:  # values not filled in place: copy them
+                self.columns(k)[:] = columns
+                staged = self._columns[k]
+            if k not in self._totals:
+                self._totals[k] = np.empty(columns.shape)
+            total = self._totals[k]
             if len(self.parts) == 1:
-                self._part(self.parts[0], values, total)
+                self._part(self.parts[0], staged, total)
             else:
-                for job in [_pool().submit(self._part, part, values, total) for part in self.parts]:
+                for job in [worker_threads().submit(self._part, part, staged, total) for part in self.parts]:
                     job.result()
         else:
             total = self.adjacency @ columns
-            k = total.shape[1]
             if k not in self._divisors:  # the divisor repeated per column: a plain (fast) division
                 self._divisors[k] = np.repeat(self.divisor, k).reshape(-1, k)
             total /= self._divisors[k]

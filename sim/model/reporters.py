@@ -10,6 +10,7 @@ Mesa's DataCollector one function per outcome reading ``model.last_step.outcomes
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +20,12 @@ import numpy as np
 from sim.governance.appeals import APPEAL_OUTCOMES
 from sim.model.institutions import INSTITUTION_OUTCOMES, INSTITUTION_SHARES
 from sim.model.metrics import concentration, share
+from sim.model.neighbourhood import COMPILED_ROWS
 from sim.model.population import TYPE_NAMES
 from sim.model.record import StepRecord, classify
 from sim.model.service import SOURCES
 from sim.primitives.numeric import Scratch, mean
+from sim.primitives.threads import worker_threads
 
 #: Model reporter names, in the order the DataCollector records them.
 REPORTERS: tuple[str, ...] = (
@@ -126,7 +129,8 @@ class Strata:
 
 
 def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa: PLR0917
-            strata: Strata | None = None, work: Scratch | None = None) -> dict[str, float]:
+            strata: Strata | None = None, work: Scratch | None = None,
+            hours: HoursMeasures | Future | None = None) -> dict[str, float]:
     """Every reporter's value for one step, in `REPORTERS` order.
 
     Args:
@@ -136,28 +140,28 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
         agg: The step's model-level results.
         strata: The population's `Strata`, if already known (they never change).
         work: Work arrays for the intermediate terms (fresh arrays if None).
+        hours: The record's `hours_measures`, if already computed or under way (`start_hours_measures`).
     """
     classes = classify(record)
     active = classes.took_part
-    n_active = int(np.count_nonzero(active))
     groups = p["groups"]
     strata = strata or Strata.of(citizens, groups)
     work = work or Scratch(active.shape[0])
-    # Hours of every act: collective hours plus ``act_hours`` per individual act.
-    hours = np.add(record.reports, record.shared, out=work("act_hours"))
-    hours += record.voted
-    hours *= p["act_hours"]
-    hours += record.hours
     mask = work("stratum", bool)
+    if hours is None:
+        hours = hours_measures(record, p["act_hours"], work)
+    elif isinstance(hours, Future):
+        hours = hours.result()
+    hours_gini, top1, hours_per_participant = hours
+    efficacy_heard, efficacy_ignored = _efficacy_by_feedback(citizens, mask, work)
     by_group = strata.shares(active, strata.groups, strata.group_sizes, mask)
     by_type = strata.shares(active, strata.types, strata.type_sizes, mask)
     present = [rate for rate, k in zip(by_group, strata.group_sizes, strict=True) if k]
-    hours_gini, top1 = concentration(hours, 0.01)
     out: dict[str, float] = {
         "participation": share(active),
         "participation_individual": share(classes.individual),
         "participation_collective": share(classes.collective),
-        "hours_per_participant": float(np.compress(active, hours).sum()) / n_active if n_active else 0.0,
+        "hours_per_participant": hours_per_participant,
         "mean_contribution": mean(record.contribution),
         "quality": float(agg.quality_stocks.sum()),
         **{f"quality_{s}": float(v) for s, v in zip(SOURCES, agg.quality_stocks, strict=True)},
@@ -167,8 +171,8 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
         "excluded_share": share(classes.excluded),
         "trust": mean(citizens.trust),
         "efficacy": mean(citizens.efficacy),
-        "efficacy_heard": _mean_where(citizens.efficacy, np.equal(citizens.feedback, 1, out=mask)),
-        "efficacy_ignored": _mean_where(citizens.efficacy, np.equal(citizens.feedback, 0, out=mask)),
+        "efficacy_heard": efficacy_heard,
+        "efficacy_ignored": efficacy_ignored,
         "legitimacy": agg.legitimacy,
         "inclusiveness_gap": max(present) - min(present) if len(present) >= 2 else 0.0,
         "participation_most_deprived": by_group[0],
@@ -186,6 +190,64 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
         **dict.fromkeys(INSTITUTION_OUTCOMES, 0.0), **agg.institutions,
     }
     return {name: out[name] for name in REPORTERS}
+
+
+#: (contribution_gini, top1_share, hours_per_participant) of a month's record.
+HoursMeasures = tuple[float, float, float]
+
+
+def hours_measures(record: StepRecord, act_hours: float, work: Scratch) -> HoursMeasures:
+    """How the month's hours of co-production are spread: Gini, top 1 % share, hours per participant."""
+    active = classify(record).took_part
+    n_active = int(np.count_nonzero(active))
+    hours, positive, active_hours = _hours(record, active, act_hours, work)
+    gini, top1 = concentration(hours, 0.01, positive=positive, work=work)
+    return gini, top1, float(active_hours.sum()) / n_active if n_active else 0.0
+
+
+def start_hours_measures(record: StepRecord, act_hours: float, work: Scratch) -> Future | None:
+    """At scale, `hours_measures` started in the second thread (the record is final); else None.
+
+    The sort they need then runs while the model finishes its month (learning, payoffs),
+    which reads and writes none of what they read and write.
+    """
+    if record.hours.shape[0] < COMPILED_ROWS:
+        return None
+    classify(record)  # here, so that only this thread writes the record's classes
+    return worker_threads().submit(hours_measures, record, act_hours, work)
+
+
+def _hours(record: StepRecord, active: np.ndarray, act_hours: float, work: Scratch):
+    """(hours of every act, the positive ones or None, those of the active).
+
+    Hours are the collective hours plus ``act_hours`` per individual act (a report, a data
+    share, a vote).
+    """
+    if active.shape[0] >= COMPILED_ROWS:  # one pass (`sim.model.fused`)
+        from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+        hours, positive, of_active = work("act_hours"), work("positive_hours"), work("active_hours")
+        k, m = fused.hours_of_acts(record.reports, record.shared, record.voted, act_hours, record.hours, active,
+                                   hours, positive, of_active)
+        return hours, positive[:k], of_active[:m]
+    hours = np.add(record.reports, record.shared, out=work("act_hours"))
+    hours += record.voted
+    hours *= act_hours
+    hours += record.hours
+    return hours, None, np.compress(active, hours)
+
+
+def _efficacy_by_feedback(citizens: Any, mask: np.ndarray, work: Scratch) -> tuple[float, float]:
+    """Mean efficacy of the citizens whose last input was acted on, and of those ignored (NaN: none)."""
+    efficacy, feedback = citizens.efficacy, citizens.feedback
+    if efficacy.shape[0] >= COMPILED_ROWS:  # one pass (`sim.model.fused`): the same values, in order
+        from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+        heard, ignored = work("efficacy_heard"), work("efficacy_ignored")
+        k, m = fused.by_feedback(efficacy, feedback, heard, ignored)
+        return (mean(heard[:k]) if k else float("nan")), (mean(ignored[:m]) if m else float("nan"))
+    return (_mean_where(efficacy, np.equal(feedback, 1, out=mask)),
+            _mean_where(efficacy, np.equal(feedback, 0, out=mask)))
 
 
 def _reader(name: str) -> Callable[[Any], float]:

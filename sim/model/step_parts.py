@@ -23,6 +23,7 @@ from sim.model.population import HUMP
 from sim.model.record import StepRecord
 from sim.model.streams import APPEALS, own_stream
 from sim.primitives.numeric import clip
+from sim.primitives.threads import worker_threads
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def decide(model: Any, ctx: StepContext) -> Decision:
         want, then, propensity = _compiled_terms(model, motive)
     else:
         want, then, propensity = _terms(model, motive, mobilised)
-    behaviour.add_noise(want, p["decision_noise"], model.rng, work=work("noise"))
+        behaviour.add_noise(want, p["decision_noise"], model.rng, work=work("noise"))
     norm = sanctions.norm(ctx)
     if sanctions.enforces:
         liable = c.uses & c.eligible  # only they can be fined, so only they comply
@@ -85,9 +86,15 @@ def decide(model: Any, ctx: StepContext) -> Decision:
     if (informed := institutions.informed()) is not None:  # an information campaign
         propensity *= informed
         np.minimum(propensity, 1.0, out=propensity)
-    lost = then >= threshold
-    lost &= ~willing
-    lost |= np.less(propensity, model.half_propensity_then, out=work("lost_reports", bool))
+    if c.n >= COMPILED_ROWS:  # the three passes below in one (`sim.model.fused`)
+        from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+        lost = np.empty(c.n, dtype=bool)
+        fused.lost_motivation(then, threshold, willing, propensity, model.half_propensity_then, lost)
+    else:
+        lost = then >= threshold
+        lost &= ~willing
+        lost |= np.less(propensity, model.half_propensity_then, out=work("lost_reports", bool))
     return Decision(want, willing, admitted, norm, propensity, lost)
 
 
@@ -144,10 +151,17 @@ def _terms(model: Any, motive, mobilised) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def _compiled_terms(model: Any, motive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`_terms` in one compiled pass (`sim.model.kernels.decide`): the same numbers."""
-    from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
+    """`_terms` and the decision noise in two compiled passes (`sim.model.kernels.decide`): the same numbers.
+
+    The noise's uniform draws are the month's next draws either way; they are made in the
+    second thread while the first computes the terms (which draw nothing).
+    """
+    from sim.model import fused, kernels  # noqa: PLC0415  (Numba only at scale)
 
     c, p, work = model.citizens, model.p, model.scratch
+    sigma = p["decision_noise"]
+    noise = work("noise")
+    drawn = worker_threads().submit(model.rng.random, out=noise) if sigma > 0 else None
     want = np.empty(c.n)  # kept: it becomes the month's contribution
     then, propensity = work("then"), work("trust_now")
     gains = np.zeros(0) if model.gains is None else model.gains
@@ -156,6 +170,9 @@ def _compiled_terms(model: Any, motive: np.ndarray) -> tuple[np.ndarray, np.ndar
                    p["efficacy_weight"], p["initial_efficacy"], model.trust_then,
                    np.atleast_1d(np.asarray(model.cost_factor, dtype=np.float64)), gains,
                    p["report_propensity"], want, then, propensity)
+    if drawn is not None:
+        drawn.result()
+        fused.apply_noise(want, noise, sigma * np.sqrt(12.0))
     return want, then, propensity
 
 
@@ -170,7 +187,9 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
     response = rules.response.apply(effort, record.reports, model.rng)
     acted_effort = work("acted_effort")
     fixed = 0.0
-    if response is not None:
+    if response is not None and rules.response.administered and c.n >= COMPILED_ROWS:
+        fixed = _compiled_answer(model, record, response, acted_effort) / c.n
+    elif response is not None:
         heard = response.heard
         record.heard, record.acted = heard, response.acted
         if rules.response.administered:
@@ -187,20 +206,68 @@ def respond(model: Any, record: StepRecord, support: float) -> tuple[float, floa
     return coproduced, float(acted_effort.sum()) / max(c.n, 1) + fixed
 
 
+def _compiled_answer(model: Any, record: StepRecord, response: Response, acted_effort: np.ndarray) -> float:
+    """`respond`'s learning and input acted on in one pass (`sim.model.fused.answer`); the reports fixed."""
+    from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+    c, work = model.citizens, model.scratch
+    heard = np.empty(c.n, dtype=bool)
+    acted_reports = work("acted_reports", np.float32)
+    k, m = fused.answer(response.effort, response.reports, response.acted, c.efficacy, c.feedback,
+                        model.p["efficacy_learning"], heard, acted_effort, acted_reports)
+    response.__dict__["heard"] = heard  # (the cached property, computed here)
+    record.heard, record.acted = heard, response.acted
+    if k:
+        model.published = float(m) / k
+    return fixed_reports(response, work, acted_reports)
+
+
 #: Largest integer up to which every integer is exact in float32.
 FLOAT32_EXACT = 2.0**24
 
 
-def fixed_reports(response: Response, work: Any) -> float:
+def fixed_reports(response: Response, work: Any, acted_reports: np.ndarray | None = None) -> float:
     """Matured reports acted on: ``response.reports[response.acted].sum()``, computed faster.
 
     Reports are counts (whole numbers in float32): while their total stays below 2**24
     every partial sum is exact, so summing them over all citizens (zero where not acted
     on) gives the same number as summing the acted-on ones, in any order; beyond that
-    the original order is used.
+    the original order is used. `acted_reports`, if given, already holds ``reports x acted``.
     """
-    acted_reports = np.multiply(response.reports, response.acted, out=work("acted_reports", np.float32))
+    if acted_reports is None:
+        acted_reports = np.multiply(response.reports, response.acted, out=work("acted_reports", np.float32))
     total = float(np.add.reduce(acted_reports))
     if total >= FLOAT32_EXACT:
         total = float(response.reports[response.acted].sum())
     return total
+
+
+def citizen_payoff(c: Any, received, contribution: np.ndarray, sanction: SanctionOutcome | None,  # noqa: PLR0917
+                   reward_paid, work: Any) -> np.ndarray:
+    """Each citizen's payoff this month (into ``c.payoff``): service or outside option, less costs, fines.
+
+    ``uses x received + outside x ~uses - cost x contribution - fines ... + reward``. Non-users
+    have their private alternative (finite and >= 0, so the second term is exactly
+    ``np.where(uses, 0, outside)``). `sanction` is None when no rule enforces (subtracting no
+    fines is the identity).
+    """
+    payoff = c.payoff
+    if c.n >= COMPILED_ROWS and np.ndim(received) == 0:  # one pass (`sim.model.fused`)
+        from sim.model import fused  # noqa: PLC0415  (Numba only at scale)
+
+        reward = np.zeros(0) if sanction is not None else np.atleast_1d(np.asarray(reward_paid, dtype=np.float64))
+        fused.payoff(c.uses, float(received), c.outside, c.cost, contribution, reward, payoff)
+        if sanction is None:
+            return payoff
+    else:
+        term = work("payoff_term")
+        np.multiply(c.uses, received, out=payoff)
+        payoff += np.multiply(c.outside, ~c.uses, out=term)
+        payoff -= np.multiply(c.cost, contribution, out=term)
+    if sanction is not None:
+        payoff -= sanction.fines
+        payoff -= sanction.punisher_cost
+        if sanction.appeals is not None:
+            payoff -= sanction.appeals.citizen_cost
+    payoff += reward_paid
+    return payoff

@@ -90,15 +90,29 @@ def test_compiled_monthly_learning_is_bit_identical(monkeypatch):
             assert np.array_equal(getattr(compiled, name), getattr(expected, name)), name
 
 
+def compiled_modules() -> list:
+    """Every module of `sim.model` that chooses its compiled path by `COMPILED_ROWS`."""
+    import importlib  # noqa: PLC0415
+    import pkgutil  # noqa: PLC0415
+
+    import sim.model  # noqa: PLC0415
+
+    modules = [importlib.import_module(f"sim.model.{m.name}") for m in pkgutil.iter_modules(sim.model.__path__)]
+    found = [m for m in modules if hasattr(m, "COMPILED_ROWS")]
+    assert len(found) >= 4  # neighbourhood, learning, step_parts, acts, ...
+    return found
+
+
 @pytest.mark.parametrize("overrides", [
     {},
     {"interaction": "consultation", "responsiveness": 0.3, "feedback_publicity": 0.5},
     {"sanctions": "admin", "fine": 0.2, "monitoring": 0.3, "mpcr": 0.9},
     {"network": "scale_free", "responsibility": "individual", "campaign_reach": 0.1},
+    {"rewards": "recognition", "data_value": 0.0, "decision_noise": 0.0},
+    {"sanctions": "peer", "rewards": "recognition", "turnover": 0.5},
 ])
 def test_a_model_on_the_compiled_path_gives_the_same_outcomes(monkeypatch, overrides):
     from sim import CoProductionModel  # noqa: PLC0415
-    from sim.model import step_parts  # noqa: PLC0415
 
     def run() -> list[dict[str, float]]:
         model = CoProductionModel(rng=11, citizens=3_000, **overrides)
@@ -109,7 +123,18 @@ def test_a_model_on_the_compiled_path_gives_the_same_outcomes(monkeypatch, overr
         return out
 
     expected = run()
-    for module in (neighbourhood, learning, step_parts):
+    for module in compiled_modules():
         monkeypatch.setattr(module, "COMPILED_ROWS", 1_000)
+    monkeypatch.setattr("sim.primitives.threads.SPLIT_DRAWS", 1_000)  # draws split across threads too
     monkeypatch.setattr("sim.model.kernels.NEAR", 16)
     assert repr(run()) == repr(expected)
+
+
+@pytest.mark.parametrize("x", [-0.0, 0.0, 0.5, -1.0, 2.0, float("nan"), float("inf"), -float("inf"), 1.0])
+def test_the_kernels_clip_is_numpys_clip_nan_and_signed_zero_included(x):
+    from numba import njit  # noqa: PLC0415
+
+    from sim.model.kernels import _clip  # noqa: PLC0415
+
+    clip = njit(lambda v: _clip(v, 0.0, 1.0))
+    assert repr(clip(x)) == repr(float(np.clip(np.float64(x), 0.0, 1.0)))

@@ -13,7 +13,7 @@ P = defaults()
 
 def test_beliefs_move_toward_neighbours_and_the_aggregate():
     p = dict(P, neighbour_weight=0.5, belief_learning=0.5)
-    b = learning.update_beliefs(np.array([0.2, 0.8]), np.array([0.6, 0.0]), 0.4, p)
+    b = learning.update_beliefs(np.array([0.2, 0.8]), np.array([[0.6], [0.0]]), 0.4, p)
     np.testing.assert_allclose(b, [0.35, 0.5])
 
 

@@ -42,14 +42,14 @@ def test_individual_acts_need_an_encounter_and_use():
     p = dict(P, encounter_rate=1.0, data_value=0.05)
     uses = np.ones(n, dtype=bool)
     uses[: n // 2] = False
-    acts = individual_acts(uses, np.ones(n), np.full(n, 0.5), np.full(n, 1.0), p, np.random.default_rng(0))
+    acts = individual_acts(uses, np.ones(n), np.full(n, 0.5), np.full(n, 1.0), np.ones(n), p, np.random.default_rng(0))
     assert not acts.any[: n // 2].any()  # non-users meet none of the service's problems
     # met 1 a month, propensity 0.5: a hurdle at r = 0.5, then 1 + Poisson(0.5) reports
     users = acts.reports[n // 2:]
     assert abs((users > 0).mean() - 0.5) < 0.01
     assert abs(users.mean() - 0.5 * 1.5) < 0.02
     assert acts.shared[n // 2:].all()  # min(1, met) x consent 1: everyone who met shares
-    no_platform = individual_acts(uses, np.ones(n), np.ones(n), np.ones(n), dict(p, data_value=0.0),
+    no_platform = individual_acts(uses, np.ones(n), np.ones(n), np.ones(n), np.ones(n), dict(p, data_value=0.0),
                                   np.random.default_rng(0))
     assert not no_platform.shared.any()
 
