@@ -49,7 +49,7 @@ from sim.model.reporters import (
 )
 from sim.model.service import Quality, quality_per_user, support
 from sim.model.step_parts import Decision, citizen_payoff, decide, enforce, respond
-from sim.model.turnover import move
+from sim.model.turnover import Prefetch, move, prefetch_movers
 from sim.primitives.errors import InputError, Origin
 from sim.primitives.numeric import Scratch, mean
 
@@ -85,6 +85,7 @@ class CoProductionModel(mesa.Model):
         # A stream of its own for residential turnover (`sim.model.turnover`), spawned from
         # the seed: the same movers and newcomers whatever the levers draw.
         self.turnover_rng = self.rng.spawn(1)[0]
+        self.movers: Prefetch | None = None  # next month's movers, if drawn early (`sim.model.turnover`)
         self.appeal_rng: np.random.Generator | None = None  # the appeals' stream, made when first needed
         self.moved = np.zeros(0, dtype=np.int64)  # homes whose residents moved this month
         self.citizens = draw_citizens(p, self.rng)
@@ -178,6 +179,7 @@ class CoProductionModel(mesa.Model):
         c.uses = np.greater_equal(self.quality_per_user - self.substitute_value, c.outside)
         c.eligible = rules.access.eligible(c)
         d: Decision = decide(self, ctx)
+        prefetch_movers(self)  # (at scale, in the second thread, during this month's acts)
         acts = individual_acts(c.uses, c.engagement, d.report_propensity, c.trust, self.data_base, p, self.rng,
                                self.scratch)
         liable = c.uses & c.eligible

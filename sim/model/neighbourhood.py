@@ -134,11 +134,10 @@ class Neighbourhood:
             if k not in self._totals:
                 self._totals[k] = np.empty(columns.shape)
             total = self._totals[k]
-            if len(self.parts) == 1:
-                self._part(self.parts[0], staged, total)
-            else:
-                for job in [worker_threads().submit(self._part, part, staged, total) for part in self.parts]:
-                    job.result()
+            others = [worker_threads().submit(self._part, part, staged, total) for part in self.parts[1:]]
+            self._part(self.parts[0], staged, total)  # this thread sums the first part
+            for job in others:
+                job.result()
         else:
             total = self.adjacency @ columns
             if k not in self._divisors:  # the divisor repeated per column: a plain (fast) division

@@ -21,8 +21,10 @@ import numpy as np
 
 from sim.model import behaviour
 from sim.model.derived import citizen_terms
+from sim.model.neighbourhood import COMPILED_ROWS
 from sim.model.population import HUMP, Citizens, draw_citizens
 from sim.primitives.params import Param
+from sim.primitives.threads import worker_threads
 
 TURNOVER = Param(
     "turnover", 0.1, "Share of residents who move away in a year, each replaced by a newcomer.", "population", 0.0, 1.0,
@@ -39,20 +41,59 @@ def monthly_rate(yearly: float) -> float:
     return 1.0 - (1.0 - yearly) ** (1.0 / MONTHS)
 
 
+def draw_movers(p: dict, n: int, rng: np.random.Generator) -> tuple[np.ndarray, Citizens | None]:
+    """This month's movers (homes, sorted, unique) and the newcomers drawn for them (None if nobody moves)."""
+    rate = monthly_rate(p["turnover"])
+    # A binomial count and random homes: cheap at a million citizens.
+    idx = np.unique(rng.integers(0, n, rng.binomial(n, rate)))
+    return idx, (draw_citizens({**p, "citizens": int(idx.size)}, rng) if idx.size else None)
+
+
+class Prefetch:
+    """Next month's movers, drawn in the second thread while this month runs (large populations).
+
+    The turnover stream draws nothing else, so next month's draws can be made early; they
+    are used only if the parameters are the same when the month comes (a timed policy
+    change may alter them): otherwise the stream goes back to where it was and they are
+    drawn again, so the numbers are those of drawing when needed, in every case.
+    """
+
+    def __init__(self, model: Any):
+        """Start drawing next month's movers for `model` (its parameters as they are now)."""
+        self.params = dict(model.p)
+        self.state = model.turnover_rng.bit_generator.state
+        self.job = worker_threads().submit(draw_movers, self.params, model.citizens.n, model.turnover_rng)
+
+    def take(self, model: Any) -> tuple[np.ndarray, Citizens | None] | None:
+        """The movers; None, with the stream put back, if the parameters changed since the prefetch started."""
+        drawn = self.job.result()
+        if self.params == model.p:
+            return drawn
+        model.turnover_rng.bit_generator.state = self.state
+        return None
+
+
+def prefetch_movers(model: Any) -> None:
+    """At scale, start drawing next month's movers (`Prefetch`); the next `move` takes them."""
+    if model.citizens.n >= COMPILED_ROWS and monthly_rate(model.p["turnover"]) > 0.0:
+        model.movers = Prefetch(model)
+
+
 def move(model: Any) -> np.ndarray:
     """Replace this month's movers by newcomers; the indices replaced (sorted, unique)."""
-    rate = monthly_rate(model.p["turnover"])
     c = model.citizens
-    if rate <= 0.0:
-        return np.zeros(0, dtype=np.int64)
     # Its own random stream (`model.turnover_rng`): who moves, and who moves in, is the same
     # whatever else differs between two runs of one seed (common random numbers across
-    # levers). A binomial count and random homes: cheap at a million citizens.
-    rng = model.turnover_rng
-    idx = np.unique(rng.integers(0, c.n, rng.binomial(c.n, rate)))
-    if not idx.size:
+    # levers).
+    prefetched, model.movers = model.movers, None
+    drawn = prefetched.take(model) if prefetched is not None else None
+    if drawn is None:
+        if monthly_rate(model.p["turnover"]) <= 0.0:
+            return np.zeros(0, dtype=np.int64)
+        drawn = draw_movers(model.p, c.n, model.turnover_rng)
+    idx, fresh = drawn
+    if fresh is None:
         return idx
-    fresh = draw_citizens({**model.p, "citizens": int(idx.size)}, rng)
     for name in Citizens.names():
         if name not in STAYS:
             getattr(c, name)[idx] = getattr(fresh, name)

@@ -138,3 +138,23 @@ def test_the_kernels_clip_is_numpys_clip_nan_and_signed_zero_included(x):
 
     clip = njit(lambda v: _clip(v, 0.0, 1.0))
     assert repr(clip(x)) == repr(float(np.clip(np.float64(x), 0.0, 1.0)))
+
+
+def test_movers_drawn_early_are_the_movers_drawn_on_time_even_when_a_lever_changes(monkeypatch):
+    """Next month's movers are drawn in the second thread at scale (`sim.model.turnover.Prefetch`)."""
+    from sim import CoProductionModel  # noqa: PLC0415
+
+    def run() -> str:
+        model = CoProductionModel(rng=3, citizens=2_000, turnover=0.6)
+        out = []
+        for month in range(1, 9):
+            if month == 4:  # a policy change between two months: the early draws are redone
+                model.set_levers(responsiveness=0.9)
+            out.append((model.last_step.outcomes, model.citizens.trust.tolist()))
+            model.step()
+        return repr(out)
+
+    expected = run()
+    for module in compiled_modules():
+        monkeypatch.setattr(module, "COMPILED_ROWS", 1_000)
+    assert run() == expected
