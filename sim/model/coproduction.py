@@ -95,7 +95,7 @@ class CoProductionModel(mesa.Model):
             group_size=p["group_size"],
         )
         self.degree = np.diff(self.adjacency.indptr)
-        self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
+        self.hump: np.ndarray | None = np.flatnonzero(self.citizens.ctype == HUMP)
         self.neighbourhood = Neighbourhood(self.adjacency, self.degree)
         self.scratch = Scratch(n)  # work arrays of the step (no temporaries at a million citizens)
         for rule in self.rules:
@@ -233,6 +233,12 @@ class CoProductionModel(mesa.Model):
         c.ever_active |= took_part(record)
         self.last_step = record
         self.datacollector.collect(self)
+
+    def hump_index(self) -> np.ndarray:
+        """The hump-shaped citizens (found again after newcomers moved in, when first needed)."""
+        if self.hump is None:
+            self.hump: np.ndarray | None = np.flatnonzero(self.citizens.ctype == HUMP)
+        return self.hump
 
     def _produce(self) -> tuple[float, float]:
         """Own production this month, after austerity cuts and co-design; effort ratio."""

@@ -112,13 +112,16 @@ class Strata:
 
     def moved(self, citizens: Any, idx: np.ndarray) -> Strata:
         """The strata once newcomers took the homes `idx` (their group and type are their own)."""
-        group, ctype = citizens.group[idx], citizens.ctype[idx]
-        for g, mask in enumerate(self.groups):
-            mask[idx] = group == g
-        for k, mask in enumerate(self.types):
-            mask[idx] = ctype == k
-        return Strata(self.groups, self.types, tuple(int(np.count_nonzero(m)) for m in self.groups),
-                      tuple(int(np.count_nonzero(m)) for m in self.types))
+        def update(masks: tuple[np.ndarray, ...], sizes: tuple[int, ...], now: np.ndarray) -> tuple[int, ...]:
+            out = []
+            for k, mask in enumerate(masks):  # sizes move by who left and who came (no full count)
+                left = int(np.count_nonzero(mask[idx]))
+                mask[idx] = now == k
+                out.append(sizes[k] - left + int(np.count_nonzero(mask[idx])))
+            return tuple(out)
+
+        return Strata(self.groups, self.types, update(self.groups, self.group_sizes, citizens.group[idx]),
+                      update(self.types, self.type_sizes, citizens.ctype[idx]))
 
     @staticmethod
     def shares(active: np.ndarray, masks: tuple[np.ndarray, ...], sizes: tuple[int, ...],

@@ -121,7 +121,7 @@ def enforce(model: Any, ctx: StepContext, d: Decision, liable: np.ndarray) -> Sa
 def _terms(model: Any, motive, mobilised) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(willingness before noise, the same with the trust one started with, report propensity)."""
     c, p, rules, work = model.citizens, model.p, model.rules, model.scratch
-    tau = behaviour.schedule(c.slope, c.level, model.hump, c.belief, out=work("tau"))
+    tau = behaviour.schedule(c.slope, c.level, model.hump_index(), c.belief, out=work("tau"))
     if rules.response.administered:
         # context = motive x (1 + need weight x shortfall of the service below one's need)
         context = np.divide(model.quality_per_user, model.need_standard)

@@ -22,7 +22,7 @@ import numpy as np
 from sim.model import behaviour
 from sim.model.derived import citizen_terms
 from sim.model.neighbourhood import COMPILED_ROWS
-from sim.model.population import HUMP, Citizens, draw_citizens
+from sim.model.population import Citizens, draw_citizens
 from sim.primitives.params import Param
 from sim.primitives.threads import worker_threads
 
@@ -113,5 +113,5 @@ def _derive_for(model: Any, idx: np.ndarray) -> None:
         model.cost_factor[idx], model.private_gain[idx] = factor, gain
         model.compliance_cost[idx] = np.maximum(c.cost[idx] - p["mpcr"] - model.rules.rewards.rate(), 0.0)
     model.data_base[idx] = 1.0 - c.privacy[idx] * (1.0 - p["data_control"])
-    model.hump = np.flatnonzero(c.ctype == HUMP)
+    model.hump = None  # (found again when next needed: `CoProductionModel.hump_index`)
     citizen_terms(model, idx)

@@ -32,7 +32,7 @@ def elicit(model: CoProductionModel, rng: np.random.Generator) -> np.ndarray:
     neutral = np.ones(c.n)  # no administration in the lab: trust and efficacy play no part
     out = np.empty((c.n, GRID.size))
     for j, b in enumerate(GRID):
-        tau = behaviour.schedule(c.slope, c.level, model.hump, np.full(c.n, b))
+        tau = behaviour.schedule(c.slope, c.level, model.hump_index(), np.full(c.n, b))
         want = behaviour.willingness(tau, neutral, factor, gain)
         out[:, j] = behaviour.add_noise(want, p["decision_noise"], rng)
     return out

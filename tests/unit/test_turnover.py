@@ -46,7 +46,7 @@ def test_newcomers_start_afresh_and_registration_leaves_with_the_resident():
     assert model.rules.access.registered[stay].all() and c.ever_active[stay].all()
     for pending in queue:
         assert not pending[:, idx].any() and pending[:, stay].all()
-    np.testing.assert_array_equal(model.hump, np.flatnonzero(c.ctype == 2))
+    np.testing.assert_array_equal(model.hump_index(), np.flatnonzero(c.ctype == 2))
 
 
 def test_named_tasks_stay_with_the_home():
