@@ -237,7 +237,7 @@ class CoProductionModel(mesa.Model):
     def hump_index(self) -> np.ndarray:
         """The hump-shaped citizens (found again after newcomers moved in, when first needed)."""
         if self.hump is None:
-            self.hump: np.ndarray | None = np.flatnonzero(self.citizens.ctype == HUMP)
+            self.hump = np.flatnonzero(self.citizens.ctype == HUMP)
         return self.hump
 
     def _produce(self) -> tuple[float, float]:

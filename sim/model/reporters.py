@@ -153,9 +153,8 @@ def measure(record: StepRecord, citizens: Any, p: dict, agg: Aggregates,  # noqa
     mask = work("stratum", bool)
     if hours is None:
         hours = hours_measures(record, p["act_hours"], work)
-    elif isinstance(hours, Future):
-        hours = hours.result()
-    hours_gini, top1, hours_per_participant = hours
+    measured: HoursMeasures = hours.result() if isinstance(hours, Future) else hours
+    hours_gini, top1, hours_per_participant = measured
     efficacy_heard, efficacy_ignored = _efficacy_by_feedback(citizens, mask, work)
     by_group = strata.shares(active, strata.groups, strata.group_sizes, mask)
     by_type = strata.shares(active, strata.types, strata.type_sizes, mask)
