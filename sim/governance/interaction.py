@@ -35,10 +35,11 @@ class InteractionRule(GovernanceRule):
     family = "interaction"
     #: Whether citizens are asked for collective effort in this mode.
     collective: ClassVar[bool] = True
+    #: Work array of `_dot` (each rule gets its own when first used; this empty one is never written).
+    _products: np.ndarray = np.empty(0)
 
     def setup(self, citizens, rng):  # noqa: D102
         self.design_gain = 0.0
-        self._products = np.empty(0)  # work array of `dot` (sized on first use)
 
     def _dot(self, effort: np.ndarray, skill: np.ndarray) -> float:
         """``dot(effort, skill) / n`` (0 with nobody), its products in a reused work array."""
