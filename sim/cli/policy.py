@@ -1,4 +1,8 @@
-"""``coprod optimize``, ``coprod discover`` and ``coprod explain``: policy design (docs/policy.md)."""
+"""``coprod optimize``, ``coprod discover`` and ``coprod explain``: policy design (docs/policy.md).
+
+Each command's total runs are checked against the sweeps' cap (`sim.policy.run_cap.MAX_RUNS`)
+before its first line is printed, so a request too large starts nothing.
+"""
 
 from __future__ import annotations
 
@@ -68,12 +72,15 @@ def _report(args: argparse.Namespace) -> str:
 def optimize(args: argparse.Namespace) -> int:
     """Run (or ``--resume``) an optimisation into ``--out`` and print the Pareto front."""
     from sim.policy.optimize import optimize as run  # noqa: PLC0415
+    from sim.policy.optimize import planned_runs  # noqa: PLC0415
 
     spec, workers = _prepare(args, "optimize")
     o = spec.optimize
     contexts = max(1, o.contexts)
+    runs = planned_runs(spec)
     print(f"coprod: optimize {spec.name}: {o.trials} trials x {contexts} context(s) x {spec.replications} "
-          f"replications, batches of {o.batch}, on {where(workers, args.scheduler)} -> {args.out}", flush=True)
+          f"replications (with the front's re-evaluation, at most {runs:,} runs), batches of {o.batch}, "
+          f"on {where(workers, args.scheduler)} -> {args.out}", flush=True)
     done = _run("optimize", run, spec, args, workers)
     print(f"coprod: {done.ran} runs in {done.seconds:.1f} s; {int((done.trials.state == 'complete').sum())} "
           f"trials complete")
@@ -101,11 +108,13 @@ def discover(args: argparse.Namespace) -> int:
     """Run (or ``--resume``) a discovery into ``--out`` and print its boxes."""
     from sim.analysis.policy_report import box_sentence  # noqa: PLC0415
     from sim.policy.discover import discover as run  # noqa: PLC0415
+    from sim.policy.discover import planned_runs  # noqa: PLC0415
 
     spec, workers = _prepare(args, "discover")
     d = spec.discover
-    print(f"coprod: discover {spec.name}: {d.contexts} contexts x {spec.replications} replications "
-          f"on {where(workers, args.scheduler)} -> {args.out}", flush=True)
+    runs = planned_runs(spec)
+    print(f"coprod: discover {spec.name}: {d.contexts} contexts x {spec.replications} replications = {runs:,} "
+          f"runs on {where(workers, args.scheduler)} -> {args.out}", flush=True)
     done = _run("discover", run, spec, args, workers)
     print(f"coprod: {done.ran} runs in {done.seconds:.1f} s; {done.cases} of {len(done.contexts)} contexts "
           f"have {d.outcome} {'below' if d.below else 'above'} {d.threshold:g}")
@@ -121,7 +130,8 @@ def discover(args: argparse.Namespace) -> int:
     "explain", "Attribute the difference between two scenarios to the levers they differ in.",
     arg("a", help="scenario A (file or name)"), arg("b", help="scenario B (file or name)"),
     arg("--out", metavar="DIR", help="output directory (default: runs/explain-A-B)"),
-    arg("--replications", type=int, default=10, metavar="N", help="paired replications (default 10)"),
+    arg("--replications", type=int, default=10, metavar="N",
+        help="paired replications (default 10); 2^levers combinations x N runs, at most 1,000,000"),
     arg("--steps", type=int, metavar="N", help="steps per run (default: A's)"),
     arg("--seed", type=int, default=0, metavar="S", help="seed the replications' seeds derive from"),
     arg("--window", type=int, metavar="N", help="steps of the steady state (default: the final 24 months)"),
@@ -139,7 +149,7 @@ def explain(args: argparse.Namespace) -> int:
     """Run the attribution of B - A into ``--out`` and print a sentence per outcome."""
     from sim.inputs.scenario import apply_overrides, load_scenario  # noqa: PLC0415
     from sim.model.reporters import REPORTERS  # noqa: PLC0415
-    from sim.policy.explain import OUTCOMES  # noqa: PLC0415
+    from sim.policy.explain import OUTCOMES, levers_between, planned_runs  # noqa: PLC0415
     from sim.policy.explain import explain as run  # noqa: PLC0415
     from sim.run.single import checked  # noqa: PLC0415
     from sim.sweep.coordinator import default_workers  # noqa: PLC0415
@@ -161,11 +171,14 @@ def explain(args: argparse.Namespace) -> int:
                                      "parameter names, e.g. --group shares=share_conditional,share_hump",
                                      origin=Origin("option", "--group")))
         groups[name.strip()] = [p.strip() for p in params.split(",") if p.strip()]
+    levers = levers_between(a.model_kwargs(), b.model_kwargs(), groups or None)
+    runs = planned_runs(levers, args.replications, field="", origin=Origin("option", "--replications"))
     workers = args.workers or default_workers()
     out = out_folder(args.out, f"runs/explain-{a.name}-{b.name}")
     args.out, args.experiment = out, f"{args.a} {args.b}"
     print(f"coprod: explain {b.name} against {a.name}: {args.replications} paired replications of every "
-          f"combination of the levers they differ in, on {where(workers, args.scheduler)} -> {out}", flush=True)
+          f"combination of the {len(levers)} levers they differ in ({runs:,} runs), on "
+          f"{where(workers, args.scheduler)} -> {out}", flush=True)
     try:
         done = run(a, b, out, seeds=spawn_seeds(args.seed, args.replications), steps=steps,
                    window=args.window, measure=args.measure, outcomes=tuple(args.outcomes or OUTCOMES),

@@ -11,6 +11,8 @@ make is seeded, recorded in Parquet and resumable like a sweep run:
   parameters, an Optuna search space and Mesa SolaraViz ``model_params``.
 - `sim.policy.campaign`: an output folder of runs made in batches (manifest, store,
   evaluator, progress).
+- `sim.policy.run_cap`: the cap on one command's total runs (the sweeps' `MAX_RUNS`),
+  checked by each tool's ``planned_runs`` before any run.
 - `sim.policy.optimize`: ``coprod optimize`` (Optuna: TPE or NSGA-II, robust scores,
   Pareto front re-evaluated on fresh seeds).
 - `sim.policy.discover`: ``coprod discover`` (PRIM boxes of the contexts where a policy

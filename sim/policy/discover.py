@@ -31,7 +31,9 @@ import pandas as pd
 
 from sim.inputs.experiment_fields import ExperimentFile
 from sim.policy.campaign import Campaign, Point, Progress
+from sim.policy.run_cap import Term, check_runs
 from sim.policy.setting import setting
+from sim.primitives.errors import Origin
 from sim.primitives.files import write_text
 from sim.sweep.design import sample, sampler_seed, spawn_seeds
 
@@ -130,12 +132,32 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, boxes: int = 1, peel_alpha: float
     return found
 
 
+def planned_runs(spec: ExperimentFile) -> int:
+    """The runs discovering `spec` makes: the policy's replications in every context.
+
+    Raises:
+        InputError: More than `sim.policy.run_cap.MAX_RUNS` runs.
+    """
+    d = spec.discover
+    assert d is not None, "an experiment with a discover section"
+    term = Term(((d.contexts, "contexts"), (spec.replications, "replications")))
+    return check_runs("the discovery", [term], field="discover.contexts, replications",
+                      formula="contexts x replications", fix="lower one of these fields",
+                      origin=Origin("file", spec.label))
+
+
 def discover(spec: ExperimentFile, out: str | Path, *, resume: bool = False, workers: int = 1,
              scheduler: str | None = None, progress: Progress = "never", stream: Any = None,
              pool: Any = None) -> DiscoverResult:
-    """Run (or finish) the discovery of `spec` into `out`; write contexts.csv and boxes.json."""
+    """Run (or finish) the discovery of `spec` into `out`; write contexts.csv and boxes.json.
+
+    Raises:
+        InputError: The discovery would make more than `sim.policy.run_cap.MAX_RUNS` runs
+            (`planned_runs`; refused before anything is sampled or written).
+    """
     d = spec.discover
     assert d is not None, "an experiment with a discover section"
+    planned_runs(spec)
     start, out = time.perf_counter(), Path(out)
     where = setting(spec, d.window, (d.outcome,))
     worlds = sample(spec.space.uncertainties, d.contexts, sampler_seed(spec.seed, 1))

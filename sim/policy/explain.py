@@ -30,6 +30,7 @@ from sim.model.events import check_schedule
 from sim.model.parameters import MODEL_PARAMS, resolve_model_params
 from sim.policy.campaign import Campaign, Point, Progress
 from sim.policy.measures import window_of
+from sim.policy.run_cap import Term, check_runs
 from sim.policy.shapley import MAX_LEVERS, one_at_a_time, shapley
 from sim.primitives.errors import InputError, Origin, Problem
 from sim.primitives.files import write_text
@@ -37,6 +38,8 @@ from sim.primitives.stats import mean_ci
 
 #: Outcomes explained by default (the sweep report's headline outcomes).
 OUTCOMES = ("participation", "quality", "free_rider_share")
+#: Where `explain`'s sizes come from when it is called from Python (its ``seeds``).
+ORIGIN = Origin("constructor", "sim.policy.explain.explain")
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,26 @@ def combination(a: dict[str, Any], b: dict[str, Any], levers: list[Lever], mask:
                                  origin=Origin("option", "--group"))) from None
 
 
+def planned_runs(levers: list[Lever], replications: int, *, field: str = "seeds",
+                 origin: Origin = ORIGIN) -> int:
+    """The runs of an explanation: every combination of the `levers` (``2**k``) x `replications`.
+
+    Args:
+        levers: The levers A and B differ in (`levers_between`).
+        replications: Paired replications of each combination.
+        field: The field that set `replications` (``seeds``; ``""`` for an option).
+        origin: Where `replications` came from (`ORIGIN`; the CLI: ``--replications``).
+
+    Raises:
+        InputError: More than `sim.policy.run_cap.MAX_RUNS` runs.
+    """
+    k = len(levers)
+    term = Term(((2**k, f"combinations (2^{k}: {k} lever{'s' if k != 1 else ''})"), (replications, "replications")))
+    return check_runs("the explanation", [term], field=field, formula="2^levers combinations x replications",
+                      fix="fewer replications, or fewer levers (--group NAME=param,param switches them as one)",
+                      origin=origin)
+
+
 def explain(a: ScenarioBase, b: ScenarioBase, out: str | Path, *, seeds: list[int], steps: int,
             window: int | None = None, measure: str | dict[str, str] = "steady",
             outcomes: tuple[str, ...] = OUTCOMES,
@@ -166,10 +189,16 @@ def explain(a: ScenarioBase, b: ScenarioBase, out: str | Path, *, seeds: list[in
         scheduler: A Dask scheduler's address instead.
         progress: Progress bar: ``auto``, ``always`` or ``never``.
         stream: Where the progress bar goes.
+
+    Raises:
+        InputError: Bad `groups`, more than `MAX_LEVERS` levers, a combination the model
+            rejects, or more than `sim.policy.run_cap.MAX_RUNS` runs (`planned_runs`), each
+            refused before any run starts.
     """
     start = time.perf_counter()
     ka, kb = a.model_kwargs(), b.model_kwargs()
     levers = levers_between(ka, kb, groups)
+    planned_runs(levers, len(seeds))
     k, w = len(levers), window_of(steps, window)
     canonical = {"kind": "explain", "a": ka, "b": kb, "levers": [[lev.name, list(lev.params)] for lev in levers],
                  "seeds": seeds, "steps": steps, "window": w, "outcomes": list(outcomes)}

@@ -30,8 +30,9 @@ from sim.policy import scoring, study
 from sim.policy.campaign import Campaign, Point, Progress
 from sim.policy.export import optuna_space
 from sim.policy.measures import interval
+from sim.policy.run_cap import Term, check_runs
 from sim.policy.setting import Setting, setting
-from sim.primitives.errors import InputError
+from sim.primitives.errors import InputError, Origin
 from sim.primitives.files import write_text
 from sim.sweep.design import sample, sampler_seed, spawn_seeds
 
@@ -123,6 +124,29 @@ class Optimisation:
         return np.array(scores).T, violation
 
 
+def planned_runs(spec: ExperimentFile) -> int:
+    """The most runs optimising `spec` makes: the search's, then the front's re-evaluation.
+
+    Every trial runs its replications in every context (``optimize.contexts``, or the base
+    alone); then at most `FRONT_MAX` front members (and no more than the trials) run
+    ``optimize.reevaluate`` fresh replications in every context. A trial the model rejects
+    runs nothing, so this is an upper bound, reached when none is.
+
+    Raises:
+        InputError: More than `sim.policy.run_cap.MAX_RUNS` runs.
+    """
+    o = spec.optimize
+    assert o is not None, "an experiment with an optimize section"
+    contexts = (max(1, o.contexts), "contexts" if o.contexts > 1 else "context")
+    terms = [Term(((o.trials, "trials"), contexts, (spec.replications, "replications")))]
+    if o.reevaluate:
+        terms.append(Term(((min(FRONT_MAX, o.trials), "front members"), contexts, (o.reevaluate, "re-evaluations"))))
+    return check_runs("the optimisation", terms, field="optimize.trials, optimize.contexts, replications, "
+                      "optimize.reevaluate", formula=f"trials x contexts x replications + at most {FRONT_MAX} "
+                      "front members x contexts x reevaluate", fix="lower one of these fields",
+                      origin=Origin("file", spec.label))
+
+
 def _plain(o: Any) -> dict[str, Any]:
     return {k: ([str(b) for b in v] if k == "subject_to" else v) for k, v in o.__dict__.items()}
 
@@ -133,10 +157,13 @@ def optimize(spec: ExperimentFile, out: str | Path, *, resume: bool = False, wor
     """Run (or finish, with `resume`) the optimisation of `spec` into `out`.
 
     Raises:
+        InputError: The optimisation would make more than `sim.policy.run_cap.MAX_RUNS`
+            runs (`planned_runs`; refused before anything is sampled or written).
         SetupError: `out` already holds a run (without `resume`), the experiment changed
             (with `resume`), or the scheduler cannot be used.
     """
     start, out = time.perf_counter(), Path(out)
+    planned_runs(spec)
     job = Optimisation(spec, {"out": out, "resume": resume, "workers": workers, "scheduler": scheduler,
                               "progress": progress, "stream": stream, "pool": pool})
     with job.campaign as campaign:
