@@ -60,14 +60,20 @@ class ResponseRule(GovernanceRule):
     administered: ClassVar[bool] = True
 
     def apply(self, effort: np.ndarray, reports: np.ndarray, rng: np.random.Generator) -> Response | None:
-        """Take this month's input; return the input that matured (None if none yet)."""
+        """Take this month's input; return the input that matured (None if none yet).
+
+        The returned arrays hold until the next call (a rule may reuse their memory then).
+        """
         raise NotImplementedError
 
     def exercise(self, ctx, rng):  # noqa: D102
         c = ctx.citizens
         reports = (c.contribution > 0.3).astype(np.float64)
-        outs = [self.apply(c.contribution * k, reports, rng) for k in (1.0, 0.5, 0.2, 0.1)]
-        return [a for o in outs if o is not None for a in (o.effort, o.reports, o.acted)]
+        outs = []
+        for k in (1.0, 0.5, 0.2, 0.1):
+            if (o := self.apply(c.contribution * k, reports, rng)) is not None:  # copied: they hold until the next
+                outs += [o.effort.copy(), o.reports.copy(), o.acted.copy()]
+        return outs
 
 
 class RandomResponse(ResponseRule):
@@ -82,19 +88,24 @@ class RandomResponse(ResponseRule):
     def setup(self, citizens, rng):  # noqa: D102
         self.queue: deque[np.ndarray] = deque()
         self.draws = np.empty(0, dtype=np.float32)  # reused each month (sized on first use)
+        # The block last month's answer came from, refilled with this month's input: memory
+        # touched for the first time is what costs most at a million citizens.
+        self.spare: np.ndarray | None = None
 
     def replace(self, idx):  # noqa: D102 (inputs pending for a resident who left are void)
         for pending in self.queue:
             pending[:, idx] = 0.0
 
     def apply(self, effort, reports, rng):  # noqa: D102
-        queued = np.empty((2, effort.shape[0]), dtype=np.float32)  # input as float32, in one block
+        shape = (2, effort.shape[0])  # input as float32, in one block
+        queued = self.spare if self.spare is not None and self.spare.shape == shape else np.empty(shape, np.float32)
+        self.spare = None
         queued[0] = effort
         queued[1] = reports
         self.queue.append(queued)
         if len(self.queue) <= self.response_delay:
             return None
-        matured = self.queue.popleft()
+        matured = self.spare = self.queue.popleft()  # (its Response holds until the next `apply`)
         if self.draws.shape[0] != matured.shape[1]:
             self.draws = np.empty(matured.shape[1], dtype=np.float32)
         acted = fill_uniform(rng, self.draws) < self.responsiveness

@@ -26,6 +26,7 @@ from sim.model.neighbourhood import COMPILED_ROWS
 from sim.primitives.numeric import Scratch, clip
 from sim.primitives.params import Param
 from sim.primitives.sources import BANDURA, EREV_ROTH, FG2010, JAMES, SJOBERG, SLOVIC, VAN_RYZIN
+from sim.primitives.threads import in_halves
 
 LEARNING_PARAMS: tuple[Param, ...] = (
     Param("neighbour_weight", 0.7, "Weight of neighbours (vs the visible aggregate) in beliefs.", "population", 0, 1),
@@ -176,10 +177,14 @@ def learn_month(c, received, effort_ratio: float, neighbour_efficacy: np.ndarray
 
         base = np.array([p["performance_weight"] * clip(received / standard - 1.0, -1.0, 1.0),
                          p["trust_effort_weight"] * min(max(effort_ratio - 1.0, -1.0), 1.0)])
-        kernels.learn(c.trust, c.expectation, c.efficacy, c.trust_prior, neighbour_efficacy, float(received),
-                      0.05 * standard, base, p["disconfirmation_weight"], p["trust_gain"], p["trust_loss"],
-                      p["expectation_learning"], publicity * published, 1.0 - publicity, p["social_learning"],
-                      p["initial_efficacy"], p["efficacy_forgetting"])
+        def rows(lo: int, hi: int) -> None:
+            kernels.learn(c.trust[lo:hi], c.expectation[lo:hi], c.efficacy[lo:hi], c.trust_prior[lo:hi],
+                          neighbour_efficacy[lo:hi], float(received), 0.05 * standard, base,
+                          p["disconfirmation_weight"], p["trust_gain"], p["trust_loss"], p["expectation_learning"],
+                          publicity * published, 1.0 - publicity, p["social_learning"], p["initial_efficacy"],
+                          p["efficacy_forgetting"])
+
+        in_halves(c.trust.shape[0], rows)  # each citizen's own update: two threads, the same numbers
         return
     target = trust_target(c.trust_prior, received, standard, effort_ratio, c.expectation, p, work=work)
     update_trust(c.trust, target, p["trust_gain"], p["trust_loss"], work=work)

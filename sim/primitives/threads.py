@@ -16,6 +16,7 @@ other dtypes are drawn sequentially.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -62,3 +63,17 @@ def fill_uniform(rng: np.random.Generator, out: np.ndarray) -> np.ndarray:
         final["has_uint32"], final["uinteger"] = state["has_uint32"], state["uinteger"]
     bits.state = final
     return out
+
+
+def in_halves(n: int, job: Callable[[int, int], object]) -> None:
+    """``job(0, n)`` as ``job(0, n // 2)`` in this thread and ``job(n // 2, n)`` in the second.
+
+    For element-by-element work on rows (each row's result its own): the same numbers as one call.
+    """
+    if n < SPLIT_DRAWS or len(os.sched_getaffinity(0)) < 2:
+        job(0, n)
+        return
+    half = n // 2
+    second = worker_threads().submit(job, half, n)
+    job(0, half)
+    second.result()
