@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from numba import njit
 
-from sim.model.kernels import _clip
+from sim.model.kernels import clip_scalar
 
 
 @njit(nogil=True, cache=True)
@@ -26,7 +26,7 @@ def apply_noise(want, u, scale):  # pragma: no cover - compiled
         x = u[i] - 0.5
         x *= scale
         x += 1.0
-        want[i] = _clip(want[i] * x, 0.0, 1.0)
+        want[i] = clip_scalar(want[i] * x, 0.0, 1.0)
 
 
 @njit(nogil=True, cache=True)
@@ -58,7 +58,7 @@ def reporting(engagement, encounter_rate, uses, propensity, draws, rate, reporte
 def sharing(engagement, encounter_rate, uses, trust, data_base, draws, shared):  # noqa: PLR0917  # pragma: no cover
     """Who shares data: a draw below ``min(met, 1) x trust x data_base`` (``met`` as in `reporting`)."""
     for i in range(shared.shape[0]):
-        met = engagement[i] * encounter_rate
+        met = engagement[i] * encounter_rate  # (recomputed, as `reporting` did: cheaper than a stored array)
         met *= uses[i]  # (the bool as 1.0 or 0.0)
         met = min(met, 1.0)
         met *= trust[i] * data_base[i]
@@ -126,7 +126,7 @@ def answer(effort, reports, acted, efficacy, feedback, rate, heard, acted_effort
 
     `effort` and `reports` are the matured float32 input; `heard` gets ``effort > 0 |
     reports > 0``; those heard move efficacy toward ``acted`` at `rate` and record it in
-    `feedback` (`sim.model.kernels.learn_from_feedback`); `acted_effort` (float64) and
+    `feedback` (`sim.model.learning.learn_from_feedback`); `acted_effort` (float64) and
     `acted_reports` (float32) get the input times ``acted`` (exact: a product by 1 or 0).
     Returns (number heard, number heard and acted on).
     """

@@ -12,10 +12,6 @@ the CPU mispredict). Each
 row is summed by one thread, term by term from 0.0 in CSR order, exactly as SciPy's
 ``csr_matvecs`` does (the 0/1 weights multiply by 1.0), so the results are bit-identical.
 
-**Feedback.** `learn_from_feedback` does in one pass what `sim.model.learning`'s
-function of that name does with an index array (a gather, arithmetic and a scatter), with
-the same operations per citizen.
-
 **Learning.** `learn` is the month's trust, expectation and observational efficacy
 updates of `sim.model.learning` (when every citizen judges the same service) in one pass
 instead of some twenty array passes.
@@ -125,18 +121,8 @@ def neighbour_means(indptr, where, staged, divisor, out, start, stop, source, sl
     WIDTHS[staged.shape[1]](indptr, where, staged, divisor, out, start, stop)
 
 
-@njit(nogil=True, cache=True)
-def learn_from_feedback(efficacy, heard, acted, rate, feedback):  # pragma: no cover - compiled
-    """Citizens ``heard`` move efficacy toward ``acted`` (1 or 0) at `rate` and record it in `feedback`."""
-    for i in range(efficacy.shape[0]):
-        if heard[i]:
-            a = 1.0 if acted[i] else 0.0
-            efficacy[i] += rate * (a - efficacy[i])
-            feedback[i] = 1 if acted[i] else 0
-
-
 @njit(inline="always")
-def _clip(x, low, high):  # pragma: no cover - compiled
+def clip_scalar(x, low, high):  # pragma: no cover - compiled
     """NumPy's clip of a float, NaN and signed zeros included.
 
     Numba's ``max(x, low)`` is ``low if low > x else x`` and ``min(y, high)`` is ``high if
@@ -163,18 +149,18 @@ def learn(trust, expectation, efficacy, prior, neighbour_efficacy, received, flo
         disc /= max(e, floor)
         target = prior[i] + base[0]
         target += base[1]
-        target += _clip(disc, -1.0, 1.0) * w_disc
-        target = _clip(target, 0.0, 1.0)
+        target += clip_scalar(disc, -1.0, 1.0) * w_disc
+        target = clip_scalar(target, 0.0, 1.0)
         step = target - trust[i]
         step *= gain if step > 0 else loss  # (a select: both are values)
-        trust[i] = _clip(trust[i] + step, 0.0, 1.0)
+        trust[i] = clip_scalar(trust[i] + step, 0.0, 1.0)
         expectation[i] = e + (received - e) * expectation_rate
         observed = private * neighbour_efficacy[i]
         observed += mixed
         f = efficacy[i]
         f += (observed - f) * social
         f += (initial - f) * forgetting
-        efficacy[i] = _clip(f, 0.0, 1.0)
+        efficacy[i] = clip_scalar(f, 0.0, 1.0)
 
 
 @njit(nogil=True, cache=True)
@@ -195,7 +181,7 @@ def decide(slope, level, ctype, hump, belief, quality, need_standard, need_weigh
         # Adding 0.0 to the others changes nothing (tau is never -0.0: level is +0.0 or more)
         # and, unlike a branch on the type, costs no misprediction.
         tau += min(b, 1.0 - b) if ctype[i] == hump else 0.0
-        context = _clip(1.0 - quality / need_standard[i], 0.0, 1.0) * need_weight
+        context = clip_scalar(1.0 - quality / need_standard[i], 0.0, 1.0) * need_weight
         context += 1.0
         context *= motive[i]
         trust_now = (trust[i] - trust_reference) * trust_weight + 1.0
@@ -207,14 +193,14 @@ def decide(slope, level, ctype, hump, belief, quality, need_standard, need_weigh
         w *= k
         if has_gains:
             w += gains[i]
-        then[i] = _clip(w, 0.0, 1.0)
+        then[i] = clip_scalar(w, 0.0, 1.0)
         context *= trust_now
         context *= efficacy_now
         w = tau * context
         w *= k
         if has_gains:
             w += gains[i]
-        want[i] = _clip(w, 0.0, 1.0)
+        want[i] = clip_scalar(w, 0.0, 1.0)
         r = trust_now * report_propensity
         r *= efficacy_now
         propensity[i] = min(r, 1.0)

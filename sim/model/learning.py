@@ -91,11 +91,7 @@ def learn_from_feedback(efficacy: np.ndarray, heard: np.ndarray, acted: np.ndarr
         feedback: If given, what was done with each citizen's last matured input (1 acted
             on, 0 ignored; updated in place for those heard).
     """
-    if feedback is not None and efficacy.shape[0] >= COMPILED_ROWS:  # one compiled pass, same numbers
-        from sim.model import kernels  # noqa: PLC0415  (Numba only at scale)
-
-        kernels.learn_from_feedback(efficacy, heard, acted, rate, feedback)
-        return
+    # (At scale the model learns this in `sim.model.fused.answer`, with the input acted on.)
     idx = np.flatnonzero(heard)
     efficacy[idx] += rate * (acted[idx] - efficacy[idx])
     if feedback is not None:

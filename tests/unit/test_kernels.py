@@ -39,17 +39,25 @@ def test_a_network_with_isolated_citizens_gets_the_fallback_on_the_compiled_path
     assert np.array_equal(got, neighbour_means(adjacency, values, degree_of, np.array([7.0, -1.0])))
 
 
-def test_compiled_feedback_learning_is_bit_identical(monkeypatch):
+def test_the_compiled_answer_learns_and_acts_as_the_numpy_steps_do():
+    from sim.model import fused  # noqa: PLC0415
+
     rng = np.random.default_rng(3)
     n = 5_000
-    efficacy, heard, acted = rng.random(n), rng.random(n) < 0.4, rng.random(n) < 0.5
-    feedback = np.full(n, -1, dtype=np.int8)
+    effort = np.where(rng.random(n) < 0.5, 0.0, rng.random(n)).astype(np.float32)
+    reports = np.where(rng.random(n) < 0.7, 0.0, rng.integers(1, 4, n)).astype(np.float32)
+    acted = rng.random(n) < 0.5
+    efficacy, feedback = rng.random(n), np.full(n, -1, dtype=np.int8)
     expected, expected_feedback = efficacy.copy(), feedback.copy()
-    learning.learn_from_feedback(expected, heard, acted, 0.37, expected_feedback)
-    monkeypatch.setattr(learning, "COMPILED_ROWS", 1_000)
-    learning.learn_from_feedback(efficacy, heard, acted, 0.37, feedback)
-    assert np.array_equal(efficacy, expected)
-    assert np.array_equal(feedback, expected_feedback)
+    heard_expected = (effort > 0) | (reports > 0)
+    learning.learn_from_feedback(expected, heard_expected, acted, 0.37, expected_feedback)
+    heard, acted_effort, acted_reports = np.empty(n, bool), np.empty(n), np.empty(n, np.float32)
+    k, m = fused.answer(effort, reports, acted, efficacy, feedback, 0.37, heard, acted_effort, acted_reports)
+    assert np.array_equal(heard, heard_expected)
+    assert np.array_equal(efficacy, expected) and np.array_equal(feedback, expected_feedback)
+    assert np.array_equal(acted_effort, np.multiply(effort, acted, out=np.empty(n)))
+    assert np.array_equal(acted_reports, np.multiply(reports, acted, out=np.empty(n, np.float32)))
+    assert (k, m) == (int(heard_expected.sum()), int((heard_expected & acted).sum()))
     assert set(np.unique(feedback[heard]).tolist()) <= {0, 1} and (feedback[~heard] == -1).all()
 
 
@@ -134,9 +142,9 @@ def test_a_model_on_the_compiled_path_gives_the_same_outcomes(monkeypatch, overr
 def test_the_kernels_clip_is_numpys_clip_nan_and_signed_zero_included(x):
     from numba import njit  # noqa: PLC0415
 
-    from sim.model.kernels import _clip  # noqa: PLC0415
+    from sim.model.kernels import clip_scalar  # noqa: PLC0415
 
-    clip = njit(lambda v: _clip(v, 0.0, 1.0))
+    clip = njit(lambda v: clip_scalar(v, 0.0, 1.0))
     assert repr(clip(x)) == repr(float(np.clip(np.float64(x), 0.0, 1.0)))
 
 
